@@ -1,0 +1,46 @@
+# Set-up, run and test. `make run` and `make test` each do the whole set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test install messages migrate worker lint format bench clean
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: requirements.lock $(BIN)/uv
+	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled translations are built here, never committed (Babel needs no system gettext).
+messages: install
+	$(BIN)/pybabel compile --domain django --directory site/locale --statistics
+
+migrate: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+run: install messages migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+worker: install messages
+	$(BIN)/celery -A config worker --beat --loglevel=info
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,1 @@
+# Certificates and the national training register arrive with their issues.

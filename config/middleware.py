@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+class FrenchFirstLocaleMiddleware(LocaleMiddleware):
+    """French unless the visitor chose English: the language comes from the URL prefix, else
+    from the visitor's last choice (a cookie), else French. The browser's Accept-Language is
+    ignored, so an English-language phone still opens the French site first."""
+
+    def process_request(self, request):
+        language = translation.get_language_from_path(request.path_info)
+        if language is None:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            supported = {code for code, _name in settings.LANGUAGES}
+            language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        language = translation.get_language_from_path(request.path_info)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
+            # Remember the visitor's choice for URLs without a language prefix.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

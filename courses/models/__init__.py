@@ -1,0 +1,3 @@
+from courses.models.pages import HomePage
+
+__all__ = ["HomePage"]

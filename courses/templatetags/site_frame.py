@@ -1,0 +1,28 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+from wagtail.models import Page
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/language_switch.html", takes_context=True)
+def language_switch(context):
+    """Links to this page in each language: the translated Wagtail page when there is one,
+    otherwise the same URL with the other language prefix."""
+    request = context.get("request")
+    page = context.get("page")
+    current = get_language()
+    translations = {}
+    if isinstance(page, Page):
+        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
+            translations[translation.locale.language_code] = translation
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code in translations:
+            url = translations[code].get_url(request)
+        else:
+            url = translate_url(request.get_full_path() if request else "/", code)
+        links.append({"code": code, "name": name, "url": url, "current": code == current})
+    return {"links": links}
