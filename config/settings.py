@@ -225,7 +225,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Pages that must be framed by our own pages (previews, the H5P player) say so per view.
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

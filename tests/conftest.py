@@ -36,3 +36,26 @@ def _test_environment(settings, tmp_path):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # allauth's rate limits and used TOTP codes live in the cache: no test inherits another's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def celery_worker(settings):
+    """A real Celery worker thread consuming from the configured broker (CI: Redis)."""
+    from celery.contrib.testing.worker import start_worker
+
+    if not settings.CELERY_BROKER_URL:
+        pytest.skip("no CELERY_BROKER_URL: the embedded default runs tasks eagerly")
+    celery_app.conf.task_always_eager = False
+    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING") as w:
+        yield w
+    celery_app.conf.task_always_eager = True

@@ -1,0 +1,90 @@
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+from django.contrib.auth.models import Group
+
+from people import services
+from people.choices import MembershipRole
+from people.roles import COMMITTEE_GROUP
+from tests.factories import PASSWORD, InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _totp(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def _sign_in(client, user):
+    response = client.post("/fr/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return response
+
+
+def test_manager_without_mfa_is_sent_to_set_it_up_then_reaches_the_admin(client):
+    manager = UserFactory()
+    services.add_member(
+        user=manager, institution=InstitutionFactory(), role=MembershipRole.MANAGER
+    )
+    _sign_in(client, manager)
+
+    for url in ["/fr/", "/admin/", "/fr/accounts/profile/"]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == "/fr/accounts/2fa/totp/activate/", url
+
+    # allauth asks for the password again before an authenticator is added.
+    response = client.get("/fr/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/fr/accounts/reauthenticate/")
+    response = client.post(response["Location"], {"password": PASSWORD})
+    assert response.status_code == 302
+    response = client.get("/fr/accounts/2fa/totp/activate/")
+    assert response.status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+
+    response = client.post("/fr/accounts/2fa/totp/activate/", {"code": "000000"})
+    assert response.status_code == 200
+    assert not Authenticator.objects.filter(user=manager).exists()
+
+    response = client.post("/fr/accounts/2fa/totp/activate/", {"code": _totp(secret)})
+    assert response.status_code == 302
+    assert Authenticator.objects.filter(user=manager, type=Authenticator.Type.TOTP).exists()
+
+    response = client.get("/admin/")
+    assert response.status_code == 200
+
+
+def test_committee_member_is_asked_for_the_second_factor_at_sign_in(client):
+    member = UserFactory()
+    member.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(member, secret)
+
+    response = _sign_in(client, member)
+    assert response["Location"] == "/fr/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    response = client.post("/fr/accounts/2fa/authenticate/", {"code": _totp(secret)})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(member.pk)
+    assert client.get("/fr/").status_code == 200
+
+
+def test_learner_is_not_forced_to_use_mfa(client):
+    learner = UserFactory()
+    services.add_member(user=learner, institution=InstitutionFactory())
+    _sign_in(client, learner)
+    assert client.get("/fr/").status_code == 200
+    assert client.get("/fr/accounts/2fa/").status_code == 200
+
+
+def test_losing_the_manager_role_withdraws_admin_access_group(client):
+    user = UserFactory()
+    institution = InstitutionFactory()
+    services.add_member(user=user, institution=institution, role=MembershipRole.MANAGER)
+    assert user.groups.filter(name="Gestionnaires").exists()
+    services.add_member(user=user, institution=institution, role=MembershipRole.LEARNER)
+    assert not user.groups.filter(name="Gestionnaires").exists()
