@@ -25,9 +25,7 @@ def _sign_in(client, user):
 
 def test_manager_without_mfa_is_sent_to_set_it_up_then_reaches_the_admin(client):
     manager = UserFactory()
-    services.add_member(
-        user=manager, institution=InstitutionFactory(), role=MembershipRole.MANAGER
-    )
+    services.add_member(user=manager, institution=InstitutionFactory(), role=MembershipRole.MANAGER)
     _sign_in(client, manager)
 
     for url in ["/fr/", "/admin/", "/fr/accounts/profile/"]:
