@@ -26,7 +26,7 @@ def test_switch_language_and_sign_in_as_a_demo_learner(page, screenshot_dir):
     page.get_by_role("link", name="FR", exact=True).click()
     page.wait_for_url("**/fr/")
     page.get_by_role("link", name="Se connecter").first.click()
-    page.get_by_label("Adresse e-mail").fill(learner.email)
+    page.get_by_label("E-mail").fill(learner.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
 
