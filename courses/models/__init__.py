@@ -1,3 +1,3 @@
-from courses.models.pages import HomePage
+from courses.models.pages import CourseIndexPage, CoursePage, HomePage, LessonPage, ModulePage
 
-__all__ = ["HomePage"]
+__all__ = ["CourseIndexPage", "CoursePage", "HomePage", "LessonPage", "ModulePage"]

@@ -1,8 +1,27 @@
+"""The Wagtail pages of the site: home page, course catalogue, course, module, lesson.
+
+Tree: HomePage → CourseIndexPage (the catalogue) → CoursePage → ModulePage → LessonPage.
+Each page exists once per language (Wagtail locales `fr` and `en`, translated with
+wagtail-localize); translations share a `translation_key`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, PageManager
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField
+
+from courses.blocks import SHORT_TEXT_FEATURES, LessonBodyBlock, SourcesBlock
+from courses.forms import CatalogueFilterForm, CoursePageForm
+from courses.models.querysets import CoursePageQuerySet, LessonPageQuerySet, ModulePageQuerySet
+from courses.text import fold, plain
+from people.choices import Profession
 
 
 class HomePage(Page):
@@ -26,3 +45,323 @@ class HomePage(Page):
 
     def get_template(self, request, *args, **kwargs):
         return "courses/home_page.html"
+
+
+class CourseIndexPage(Page):
+    """The course catalogue: lists the courses below it, filtered by audience and language."""
+
+    intro = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("Short text shown above the list of courses."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["courses.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET or None)
+        courses = CoursePage.objects.in_catalogue(self)
+        if form.is_valid():
+            if form.cleaned_data["audience"]:
+                courses = courses.for_audience(form.cleaned_data["audience"])
+            if form.cleaned_data["language"]:
+                courses = courses.available_in(form.cleaned_data["language"])
+        courses = list(courses)
+        languages = _languages_by_translation_key([course.translation_key for course in courses])
+        for course in courses:
+            course.languages = languages.get(course.translation_key, [])
+        context.update(
+            filter_form=form,
+            courses=courses,
+            is_demo=any(course.is_demo for course in courses),
+        )
+        return context
+
+
+def _languages_by_translation_key(keys: list) -> dict:
+    """{translation_key: [language codes with a published version]} in one query."""
+    order = [code for code, _name in settings.LANGUAGES]
+    languages: dict = {}
+    rows = (
+        Page.objects.live()
+        .filter(translation_key__in=keys)
+        .values_list("translation_key", "locale__language_code")
+    )
+    for key, code in rows:
+        languages.setdefault(key, []).append(code)
+    return {key: sorted(codes, key=order.index) for key, codes in languages.items()}
+
+
+class CoursePage(Page):
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        help_text=_(
+            "Short reference of the course, the same in every language, e.g. TIP-LOI-2012."
+        ),
+    )
+    version = models.CharField(
+        _("version"),
+        max_length=20,
+        default="1.0",
+        help_text=_("Edition of the course, e.g. 2025.1; change it when the content changes."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        help_text=_("Two or three sentences shown in the catalogue and at the top of the course."),
+    )
+    audience = models.JSONField(
+        _("audience"),
+        default=list,
+        blank=True,
+        help_text=_("The professions this course is meant for; used by the catalogue filter."),
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"),
+        max_digits=4,
+        decimal_places=1,
+        default=1,
+        validators=[MinValueValidator(0)],
+        help_text=_("How long the whole course takes, in hours (e.g. 2.5)."),
+    )
+    learning_objectives = RichTextField(
+        _("learning objectives"),
+        features=SHORT_TEXT_FEATURES,
+        blank=True,
+        help_text=_("What the learner can do after the course; one item per line of a list."),
+    )
+    certificate_validity_months = models.PositiveSmallIntegerField(
+        _("certificate validity (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("How many months the certificate stays valid. Leave empty: it never expires."),
+    )
+    modules_in_order = models.BooleanField(
+        _("modules in order"),
+        default=False,
+        help_text=_("Tick if a module can only be started once the previous one is completed."),
+    )
+    self_enrolment_open = models.BooleanField(
+        _("self-enrolment open"),
+        default=True,
+        help_text=_("Tick if learners may enrol themselves; otherwise a manager assigns it."),
+    )
+    refresher_course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("refresher course"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="refreshed_courses",
+        help_text=_("The course to take again before the certificate expires (optional)."),
+    )
+    is_demo = models.BooleanField(
+        _("demonstration content"),
+        default=False,
+        help_text=_(
+            "Tick while the course has not been validated by the committee's pedagogical team: "
+            "a banner warns the learners."
+        ),
+    )
+
+    objects = PageManager.from_queryset(CoursePageQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("code"), FieldPanel("version")]),
+        FieldPanel("summary"),
+        FieldPanel("audience"),
+        FieldPanel("learning_objectives"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("estimated_hours"), FieldPanel("certificate_validity_months")]
+                ),
+                FieldPanel("modules_in_order"),
+                FieldPanel("self_enrolment_open"),
+                FieldPanel("refresher_course"),
+                FieldPanel("is_demo"),
+            ],
+            heading=_("Rules of the course"),
+        ),
+    ]
+    base_form_class = CoursePageForm
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("code"),
+        index.SearchField("summary"),
+        index.SearchField("learning_objectives"),
+        index.SearchField("folded_text"),
+    ]
+    # The code, audience and rules are the same in every language (wagtail-localize copies them).
+    override_translatable_fields = [SynchronizedField("code"), SynchronizedField("version")]
+
+    class Meta:
+        verbose_name = _("course")
+
+    @property
+    def audience_labels(self) -> list[str]:
+        labels = dict(Profession.choices)
+        return [str(labels[code]) for code in self.audience if code in labels]
+
+    def folded_text(self) -> str:
+        return fold(
+            " ".join([self.title, self.code, self.summary, plain(self.learning_objectives)])
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        modules = list(ModulePage.objects.outline_of(self))
+        lessons = list(LessonPage.objects.outline_of(self))
+        for module in modules:
+            module.lesson_list = [
+                lesson for lesson in lessons if lesson.path.startswith(module.path)
+            ]
+        context.update(
+            modules=modules,
+            first_lesson=lessons[0] if lessons else None,
+            lesson_count=len(lessons),
+        )
+        return context
+
+
+class ModulePage(Page):
+    objectives = RichTextField(
+        _("objectives"),
+        features=SHORT_TEXT_FEATURES,
+        blank=True,
+        help_text=_("What the learner can do after this module."),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"),
+        default=30,
+        help_text=_("How long the module takes, in minutes, its quiz included."),
+    )
+    is_required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("Untick if the module is optional: the course can be completed without it."),
+    )
+
+    objects = PageManager.from_queryset(ModulePageQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("objectives"),
+        FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("is_required")]),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+    search_fields = [*Page.search_fields, index.SearchField("objectives")]
+
+    class Meta:
+        verbose_name = _("module")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            course=CoursePage.objects.ancestor_of(self).first(),
+            lessons=list(
+                LessonPage.objects.live()
+                .child_of(self)
+                .order_by("path")
+                .only("id", "title", "url_path", "path", "depth", "summary", "estimated_minutes")
+            ),
+        )
+        return context
+
+
+class LessonPage(Page):
+    summary = models.TextField(
+        _("summary"),
+        blank=True,
+        help_text=_(
+            "One or two sentences shown in the outline of the course and in search results."
+        ),
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"),
+        default=15,
+        help_text=_("How long the lesson takes to read, in minutes."),
+    )
+    body = StreamField(
+        LessonBodyBlock(),
+        blank=True,
+        verbose_name=_("body"),
+        help_text=_(
+            "The lesson: text, callouts, legal excerpts, case studies, images, documents, videos."
+        ),
+    )
+    sources = StreamField(
+        SourcesBlock(),
+        blank=True,
+        verbose_name=_("sources"),
+        help_text=_("The texts and reports the lesson rests on, listed at the end of the lesson."),
+    )
+
+    objects = PageManager.from_queryset(LessonPageQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+        FieldPanel("sources"),
+    ]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("folded_text"),
+    ]
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def folded_text(self) -> str:
+        body = self.body.stream_block.get_searchable_content(self.body)
+        return fold(" ".join([self.title, self.summary, *body]))
+
+    def get_context(self, request, *args, **kwargs):
+        """Breadcrumb, module outline and previous/next lesson in three queries, whatever the
+        number of lessons: the course, the ancestors, and every lesson of the course."""
+        context = super().get_context(request, *args, **kwargs)
+        course = (
+            CoursePage.objects.ancestor_of(self)
+            .only("id", "title", "url_path", "path", "depth", "is_demo", "code")
+            .first()
+        )
+        ancestors = list(
+            Page.objects.ancestor_of(self)
+            .filter(depth__gte=2)
+            .order_by("depth")
+            .only("id", "title", "url_path", "path", "depth")
+        )
+        lessons = list(LessonPage.objects.outline_of(course)) if course else []
+        module_path = self.path[: -self.steplen]
+        position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)
+        context.update(
+            course=course,
+            module=ancestors[-1] if ancestors else None,
+            breadcrumb=ancestors,
+            outline=[lesson for lesson in lessons if lesson.path.startswith(module_path)],
+            previous_lesson=lessons[position - 1] if position else None,
+            next_lesson=(
+                lessons[position + 1]
+                if position is not None and position + 1 < len(lessons)
+                else None
+            ),
+        )
+        return context

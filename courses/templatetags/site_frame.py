@@ -26,3 +26,18 @@ def language_switch(context):
             url = translate_url(request.get_full_path() if request else "/", code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
     return {"links": links}
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_url(context) -> str:
+    """The URL of the course catalogue in the current language ("" when there is none)."""
+    from courses.models import CourseIndexPage
+
+    request = context.get("request")
+    catalogue = (
+        CourseIndexPage.objects.live()
+        .filter(locale__language_code=get_language())
+        .only("id", "url_path", "path", "depth")
+        .first()
+    )
+    return catalogue.get_url(request) if catalogue else ""

@@ -1,0 +1,40 @@
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.auth import user_has_any_page_permission
+from wagtail.admin.menu import MenuItem
+from wagtail.models import Locale
+
+from courses.models import CourseIndexPage
+
+
+def course_tree(request):
+    """The editors' entry point: the catalogue's page tree in the editor's language, or the
+    French one (the language courses are written in first)."""
+    catalogues = CourseIndexPage.objects.order_by("depth", "path")
+    catalogue = (
+        catalogues.filter(locale=Locale.get_active()).first()
+        or catalogues.filter(locale__language_code="fr").first()
+        or catalogues.first()
+    )
+    if catalogue is None:
+        return redirect("wagtailadmin_explore_root")
+    return redirect("wagtailadmin_explore", catalogue.pk)
+
+
+@hooks.register("register_admin_urls")
+def register_course_tree_url():
+    return [path("courses/", course_tree, name="courses_tree")]
+
+
+class CourseTreeMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_has_any_page_permission(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_course_tree_menu_item():
+    return CourseTreeMenuItem(
+        _("Courses"), reverse("courses_tree"), icon_name="folder-open-inverse", order=150
+    )
