@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := config.settings
-MAKEMESSAGES_IGNORE := .venv/* node_modules/* staticfiles/* media/* tests/* bench/*
+MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* staticfiles/* media/* tests/* bench/*
 
 .PHONY: run test install messages translations migrate worker lint format bench clean
 
@@ -16,7 +16,17 @@ $(VENV)/.installed: requirements.lock $(BIN)/uv
 	$(BIN)/uv pip install --python $(BIN)/python --quiet -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed
+# The H5P player comes from npm (package-lock.json pins h5p-standalone); its dist/ is copied into
+# the static files, never committed, never loaded from a CDN. --ignore-scripts: the package's
+# own install script insists on yarn and does nothing we need.
+H5P_PLAYER := site/static/h5p
+$(H5P_PLAYER)/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(H5P_PLAYER)
+	cp -R node_modules/h5p-standalone/dist $(H5P_PLAYER)
+	touch $@
+
+install: $(VENV)/.installed $(H5P_PLAYER)/.installed
 
 # Compiled translations are built here, never committed (Babel needs no system gettext).
 messages: install
@@ -50,4 +60,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(H5P_PLAYER)

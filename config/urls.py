@@ -16,6 +16,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The H5P player and its xAPI intake: no language prefix (the sandboxed frame asks for them).
+    path("", include("assessments.urls")),
 ]
 
 urlpatterns += i18n_patterns(

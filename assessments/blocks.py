@@ -1,0 +1,59 @@
+"""StreamField blocks of the assessments app, for the lesson body.
+
+`H5PActivityBlock` plays an uploaded H5P activity in a sandboxed frame, opened on request.
+Its child names (`activity`, `pass_threshold`, `counts_for_completion`, `title`) are what
+`assessments.h5p.services.lesson_h5p_activities` looks for in a lesson's StreamFields.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+from assessments.h5p.player import player_context
+from assessments.models.h5p import PRACTICE_EVIDENCE_HELP
+
+
+class H5PActivityBlock(blocks.StructBlock):
+    title = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        label=_("Title"),
+        help_text=_("Heading shown above the activity; leave empty to use the activity's title."),
+    )
+    activity = SnippetChooserBlock(
+        "assessments.H5PActivity",
+        label=_("H5P activity"),
+        help_text=_("An activity uploaded under H5P › H5P activities."),
+    )
+    pass_threshold = blocks.FloatBlock(
+        default=0,
+        min_value=0,
+        max_value=1,
+        label=_("Pass threshold"),
+        help_text=_(
+            "Scaled score the learner must reach, from 0 to 1 (0.8 = 80 %). "
+            "0: finishing the activity is enough."
+        ),
+    )
+    counts_for_completion = blocks.BooleanBlock(
+        required=False,
+        default=True,
+        label=_("Counts for completion"),
+        help_text=_("Tick if the lesson is completed only once this activity is passed."),
+    )
+
+    class Meta:
+        icon = "pick"
+        label = _("H5P activity")
+        template = "blocks/h5p_activity.html"
+        help_text = PRACTICE_EVIDENCE_HELP
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["h5p"] = player_context(
+            request=context.get("request"),
+            activity=value.get("activity"),
+            lesson=context.get("page"),
+            preview=bool(context.get("h5p_preview")),
+        )
+        return context

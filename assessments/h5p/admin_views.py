@@ -1,0 +1,190 @@
+"""Wagtail admin views of the H5P part: upload, library approval, preview, results."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.snippets.views.snippets import CreateView
+
+from assessments.blocks import H5PActivityBlock
+from assessments.h5p import services
+from assessments.h5p.extraction import H5PPackageError
+from assessments.h5p.permissions import (
+    can_approve_libraries,
+    can_preview_h5p,
+    can_view_h5p_results,
+)
+from assessments.models import H5PActivity, H5PLibrary, XAPIStatement
+from assessments.models.h5p import PRACTICE_EVIDENCE_HELP
+from people.models import User
+
+
+class H5PUploadForm(WagtailAdminModelForm):
+    package = forms.FileField(
+        label=gettext_lazy("H5P package (.h5p)"),
+        help_text=gettext_lazy(
+            "A .h5p file exported with its libraries (Lumi, Moodle and WordPress exports "
+            "contain them). New libraries must be approved by an administrator before the "
+            "activity can be published."
+        ),
+    )
+
+    class Meta:
+        model = H5PActivity
+        fields = ["package", "title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _(
+            "Leave empty to use the title written in the package. %(note)s"
+        ) % {"note": PRACTICE_EVIDENCE_HELP}
+
+    def clean_package(self):
+        package = self.cleaned_data["package"]
+        if not package.name.lower().endswith(".h5p"):
+            raise forms.ValidationError(_("Choose a file ending in .h5p."))
+        with services.open_h5p_package(package):
+            pass  # extracted and validated in a temporary folder, then thrown away
+        return package
+
+
+class H5PUploadView(CreateView):
+    """The snippet's create view, where saving is importing the package."""
+
+    def save_instance(self):
+        return services.import_h5p_package(
+            file=self.form.cleaned_data["package"],
+            title=self.form.cleaned_data.get("title") or "",
+            uploaded_by=self.request.user,
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except H5PPackageError as error:
+            form.add_error("package", error)
+            return self.form_invalid(form)
+
+
+class AdminTemplateView(WagtailAdminTemplateMixin, TemplateView):
+    header_icon = "pick"
+
+
+class ApproveLibraryView(AdminTemplateView):
+    template_name = "assessments/admin/approve_library.html"
+    page_title = gettext_lazy("Approve an H5P library")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_approve_libraries(request.user):
+            raise PermissionDenied
+        self.library = get_object_or_404(H5PLibrary, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return str(self.library)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            library=self.library,
+            activities=self.library.activities.order_by("title"),
+            files=self.library.files,
+            **kwargs,
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        services.approve_h5p_library(library=self.library, approved_by=request.user)
+        messages.success(request, _("%(library)s is approved.") % {"library": self.library})
+        return redirect("wagtailsnippets_assessments_h5plibrary:list")
+
+
+class PreviewActivityView(AdminTemplateView):
+    """Hosts the player exactly as a lesson does (same block template), for staff to try it."""
+
+    template_name = "assessments/admin/preview_activity.html"
+    page_title = gettext_lazy("Preview an H5P activity")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_preview_h5p(request.user):
+            raise PermissionDenied
+        self.activity = get_object_or_404(H5PActivity, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.activity.title
+
+    def get_context_data(self, **kwargs):
+        block = H5PActivityBlock()
+        value = block.to_python(
+            {
+                "title": "",
+                "activity": self.activity.pk,
+                "pass_threshold": 0,
+                "counts_for_completion": False,
+            }
+        )
+        rendered = block.render(
+            value, context={"request": self.request, "h5p_preview": True, "user": self.request.user}
+        )
+        return super().get_context_data(
+            activity=self.activity,
+            player=rendered,
+            pending=self.activity.libraries_awaiting_approval(),
+            **kwargs,
+        )
+
+
+class ResultsView(AdminTemplateView):
+    """Per activity: attempts and scores; per learner: their H5P results."""
+
+    template_name = "assessments/admin/results.html"
+    page_title = gettext_lazy("H5P results")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_h5p_results(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        results = XAPIStatement.objects.results().in_lessons().visible_to(self.request.user)
+        activity_id = self.request.GET.get("activity")
+        learner_id = self.request.GET.get("learner")
+        context = {"practice_note": PRACTICE_EVIDENCE_HELP}
+        if activity_id:
+            activity = get_object_or_404(H5PActivity, pk=activity_id)
+            context["activity"] = activity
+            context["rows"] = (
+                results.filter(activity=activity)
+                .values("user", "user__full_name", "user__email")
+                .annotate(
+                    attempts=Count("id"),
+                    best=Max("score_scaled"),
+                    last=Max("received_at"),
+                )
+                .order_by("user__full_name")
+            )
+        elif learner_id:
+            learner = get_object_or_404(User.objects.visible_to(self.request.user), pk=learner_id)
+            context["learner"] = learner
+            context["rows"] = results.filter(user=learner).select_related("activity", "lesson")
+        else:
+            context["rows"] = H5PActivity.objects.annotate(
+                attempts=Count("statements", filter=Q(statements__in=results)),
+                learners=Count("statements__user", filter=Q(statements__in=results), distinct=True),
+                average=Avg("statements__score_scaled", filter=Q(statements__in=results)),
+            ).order_by("title")
+        return super().get_context_data(**context, **kwargs)
+
+
+def results_url() -> str:
+    return reverse("h5p_admin_results")

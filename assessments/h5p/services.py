@@ -1,0 +1,435 @@
+"""Writes and rules of the H5P part: import a package, approve a library, publish an activity,
+record an xAPI statement, keep the saved state, and tell whether a lesson's H5P
+requirements are met (the hook point for lesson completion, see `assessments/signals.py`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.blocks import StreamValue, StructValue
+from wagtail.blocks.list_block import ListValue
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from assessments.h5p.extraction import DEFAULT_LIMITS, H5PPackageError, Limits, extract_package
+from assessments.h5p.validation import BundledLibrary, PackageManifest, validate_package
+from assessments.models import H5PActivity, H5PLibrary, H5PUserState, XAPIStatement
+from assessments.signals import h5p_result_recorded
+
+VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+VERB_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+RESULT_VERBS = {VERB_COMPLETED, VERB_ANSWERED}
+ACTIVITY_IRI_PREFIX = "/h5p/activities/"
+MAX_STATE_LENGTH = 64 * 1024
+
+
+# --- Packages --------------------------------------------------------------------------------
+
+
+def _installed(machine: str, major: int, minor: int) -> H5PLibrary | None:
+    return H5PLibrary.objects.same_minor(machine, major, minor).first()
+
+
+@contextmanager
+def open_h5p_package(
+    file: BinaryIO | str | Path, *, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[PackageManifest]:
+    """Extract and validate a package in a temporary folder, removed on exit whatever happens."""
+    if hasattr(file, "seek"):
+        file.seek(0)
+    with tempfile.TemporaryDirectory(prefix="h5p-") as folder:
+        root = Path(folder)
+        extracted = extract_package(file, root, limits)
+        yield validate_package(root, extracted, installed=_installed)
+
+
+def _hash_files(folder: Path, files: list[str], *extra: bytes) -> str:
+    digest = hashlib.sha256()
+    for chunk in extra:
+        digest.update(chunk)
+    for relative in sorted(files):
+        digest.update(relative.encode() + b"\0")
+        with open(folder / relative, "rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    return digest.hexdigest()
+
+
+def _store(source: Path, name: str, written: list[str]) -> None:
+    # Content-hash paths: a file already there holds the same bytes (a previous import).
+    if default_storage.exists(name):
+        return
+    with open(source, "rb") as handle:
+        saved = default_storage.save(name, File(handle))
+    written.append(saved)
+    if saved != name:
+        raise RuntimeError(f"storage renamed {name} to {saved}")
+
+
+def _library_for(bundled: BundledLibrary, manifest: PackageManifest, written: list[str]):
+    """The stored library for a bundled one: the same version stored once, or a newer patch
+    already installed, or a new row (awaiting approval) with its files stored."""
+    machine, major, minor = bundled.key
+    newest = H5PLibrary.objects.same_minor(machine, major, minor).first()
+    if newest is not None and newest.patch_version >= bundled.patch:
+        return newest
+    folder = manifest.root / bundled.folder
+    definition = bundled.definition
+    library = H5PLibrary.objects.create(
+        machine_name=machine,
+        major_version=major,
+        minor_version=minor,
+        patch_version=bundled.patch,
+        title=definition["title"][:255],
+        runnable=bool(definition.get("runnable")),
+        definition=definition,
+        content_hash=_hash_files(folder, bundled.files),
+        files=bundled.files,
+    )
+    for relative in bundled.files:
+        _store(folder / relative, library.storage_path(relative), written)
+    return library
+
+
+def import_h5p_package(
+    *,
+    file: BinaryIO | str | Path,
+    uploaded_by=None,
+    title: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+) -> H5PActivity:
+    """Validate an `.h5p` file and store it as an activity; new library versions are stored
+    once, awaiting an administrator's approval. Raises `H5PPackageError` (a ValidationError
+    naming the offending entry) and then leaves nothing in storage or in the database."""
+    with open_h5p_package(file, limits=limits) as manifest:
+        root = manifest.root
+        h5p_json_bytes = (root / "h5p.json").read_bytes()
+        content_hash = _hash_files(
+            root / "content", manifest.content_files, h5p_json_bytes, b"\0content\0"
+        )
+        existing = H5PActivity.objects.filter(content_hash=content_hash).first()
+        if existing is not None:
+            raise H5PPackageError(
+                _("This package has already been uploaded as “%(title)s”.")
+                % {"title": existing.title},
+                code="duplicate",
+            )
+        written: list[str] = []
+        try:
+            with transaction.atomic():
+                libraries = {}
+                for key, found in manifest.needed.items():
+                    libraries[key] = (
+                        _library_for(found, manifest, written)
+                        if isinstance(found, BundledLibrary)
+                        else found
+                    )
+                activity = H5PActivity.objects.create(
+                    title=(title or manifest.h5p_json["title"])[:255],
+                    language=str(manifest.h5p_json.get("language", ""))[:10],
+                    main_library=libraries[manifest.main_key],
+                    h5p_json=manifest.h5p_json,
+                    content_hash=content_hash,
+                    content_files=manifest.content_files,
+                    uploaded_by=uploaded_by,
+                )
+                activity.libraries.set(libraries.values())
+                _store(root / "h5p.json", activity.storage_path("h5p.json"), written)
+                for relative in manifest.content_files:
+                    _store(
+                        root / "content" / relative,
+                        activity.storage_path(f"content/{relative}"),
+                        written,
+                    )
+        except BaseException:
+            for name in written:
+                default_storage.delete(name)
+            raise
+    return activity
+
+
+def approve_h5p_library(*, library: H5PLibrary, approved_by) -> H5PLibrary:
+    """An administrator approves one library version (idempotent: the first approval stays)."""
+    if library.approved_at is None:
+        library.approved_at = timezone.now()
+        library.approved_by = approved_by
+        library.save(update_fields=["approved_at", "approved_by"])
+    return library
+
+
+def publish_h5p_activity(*, activity: H5PActivity) -> H5PActivity:
+    """Publish an activity; refused while one of its libraries awaits approval."""
+    activity.is_published = True
+    activity.clean()
+    activity.save(update_fields=["is_published"])
+    return activity
+
+
+# --- Activities placed in lessons --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonActivity:
+    """An H5P activity as a lesson places it: the block's settings."""
+
+    activity: H5PActivity
+    title: str
+    pass_threshold: float
+    counts_for_completion: bool
+
+
+def _is_h5p_value(value: Any) -> bool:
+    # Recognised by its fields, so the same rule holds whichever app declares the block.
+    return (
+        isinstance(value, StructValue)
+        and {"activity", "pass_threshold", "counts_for_completion"} <= set(value.keys())
+        and (value.get("activity") is None or isinstance(value.get("activity"), H5PActivity))
+    )
+
+
+def _walk(value: Any, found: list[LessonActivity]) -> None:
+    if _is_h5p_value(value):
+        if value.get("activity") is not None:
+            found.append(
+                LessonActivity(
+                    activity=value["activity"],
+                    title=value.get("title") or value["activity"].title,
+                    pass_threshold=float(value.get("pass_threshold") or 0),
+                    counts_for_completion=bool(value.get("counts_for_completion")),
+                )
+            )
+    elif isinstance(value, StreamValue):
+        for child in value:
+            _walk(child.value, found)
+    elif isinstance(value, StructValue):
+        for child in value.values():
+            _walk(child, found)
+    elif isinstance(value, ListValue | list):
+        for child in value:
+            _walk(child, found)
+
+
+def lesson_h5p_activities(lesson: Page) -> list[LessonActivity]:
+    """The H5P activity blocks of a lesson, in page order, from all of its StreamFields."""
+    page = lesson.specific
+    found: list[LessonActivity] = []
+    for model_field in page._meta.get_fields():
+        if isinstance(model_field, StreamField):
+            _walk(getattr(page, model_field.name), found)
+    return found
+
+
+def lesson_h5p_requirements_met(*, user, lesson: Page) -> bool:
+    """True when `user` has passed every activity of `lesson` that counts for completion: a
+    top-level result (`completed`/`answered`, not a sub-question) whose scaled score reaches the
+    block's pass threshold, recorded in this lesson or one of its translations. True for a lesson
+    without counting activities. H5P results are practice evidence, never certificate evidence."""
+    results = (
+        XAPIStatement.objects.results()
+        .in_lessons()
+        .filter(user=user, lesson__translation_key=lesson.translation_key)
+    )
+    for placed in lesson_h5p_activities(lesson):
+        if not placed.counts_for_completion:
+            continue
+        if not results.filter(activity=placed.activity).passing(placed.pass_threshold).exists():
+            return False
+    return True
+
+
+def activity_in_lesson(*, lesson: Page, activity_uuid: UUID) -> H5PActivity | None:
+    for placed in lesson_h5p_activities(lesson):
+        if placed.activity.uuid == activity_uuid:
+            return placed.activity
+    return None
+
+
+# --- xAPI statements ---------------------------------------------------------------------------
+
+
+class StatementRefused(ValidationError):
+    """A statement refused with a message for the 400 answer."""
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _activity_uuid(object_id: str) -> UUID | None:
+    path = urlsplit(object_id).path
+    if not path.startswith(ACTIVITY_IRI_PREFIX):
+        return None
+    try:
+        return UUID(path[len(ACTIVITY_IRI_PREFIX) :].rstrip("/"))
+    except ValueError:
+        return None
+
+
+def _score(result: dict) -> dict[str, float | None]:
+    score = result.get("score")
+    if score is None:
+        return {"raw": None, "min": None, "max": None, "scaled": None}
+    if not isinstance(score, dict):
+        raise StatementRefused(_("The score of the result must be an object."))
+    values = {}
+    for name in ("raw", "min", "max", "scaled"):
+        value = score.get(name)
+        if value is not None and not _number(value):
+            raise StatementRefused(
+                _("The score field “%(field)s” must be a number.") % {"field": name}
+            )
+        values[name] = float(value) if value is not None else None
+    low, high, raw, scaled = values["min"], values["max"], values["raw"], values["scaled"]
+    if low is not None and high is not None and low > high:
+        raise StatementRefused(_("The minimum score is greater than the maximum score."))
+    if raw is not None and (
+        (low is not None and raw < low)
+        or (high is not None and raw > high)
+        or (high is None and raw < 0)
+    ):
+        raise StatementRefused(
+            _("The score %(raw)s is outside its range [%(min)s, %(max)s].")
+            % {
+                "raw": raw,
+                "min": low if low is not None else 0,
+                "max": high if high is not None else "∞",
+            }
+        )
+    if scaled is not None and not -1 <= scaled <= 1:
+        raise StatementRefused(_("The scaled score must be between -1 and 1."))
+    if scaled is None and raw is not None and high:
+        values["scaled"] = max(-1.0, min(1.0, raw / high))
+    return values
+
+
+def record_xapi_statement(
+    *,
+    user,
+    statement: Any,
+    lesson: Page | None = None,
+    preview_of: H5PActivity | None = None,
+) -> tuple[XAPIStatement, bool]:
+    """Store a statement posted by the lesson page for `user` (whatever its actor says), once per
+    statement id. Exactly one of `lesson` (the learner's lesson: the object must be one of its
+    activities) or `preview_of` (a staff preview of that activity) is given. Returns the row and
+    whether it was new; raises `StatementRefused`. A new top-level result in a lesson sends
+    `h5p_result_recorded`."""
+    if (lesson is None) == (preview_of is None):
+        raise ValueError("give exactly one of lesson and preview_of")
+    if not isinstance(statement, dict):
+        raise StatementRefused(_("The statement must be a JSON object."))
+    try:
+        statement_id = UUID(str(statement.get("id")))
+    except ValueError as error:
+        raise StatementRefused(_("The statement has no valid id (a UUID).")) from error
+    verb = statement.get("verb")
+    if not isinstance(verb, dict) or not isinstance(verb.get("id"), str) or not verb["id"]:
+        raise StatementRefused(_("The statement has no verb."))
+    target = statement.get("object")
+    if not isinstance(target, dict) or not isinstance(target.get("id"), str):
+        raise StatementRefused(_("The statement has no object id."))
+    activity_uuid = _activity_uuid(target["id"])
+    if preview_of is not None:
+        activity = preview_of if activity_uuid == preview_of.uuid else None
+    else:
+        activity = (
+            activity_in_lesson(lesson=lesson, activity_uuid=activity_uuid)
+            if activity_uuid
+            else None
+        )
+    if activity is None:
+        raise StatementRefused(
+            _("This statement is about an activity that is not part of this lesson.")
+        )
+    result = statement.get("result")
+    if not isinstance(result, dict):
+        raise StatementRefused(_("The statement has no result."))
+    score = _score(result)
+    context = statement.get("context")
+    parents = (
+        context.get("contextActivities", {}).get("parent")
+        if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict)
+        else None
+    )
+    is_result = verb["id"] in RESULT_VERBS and not parents
+
+    existing = XAPIStatement.objects.filter(statement_id=statement_id).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                row = XAPIStatement.objects.create(
+                    statement_id=statement_id,
+                    user=user,
+                    activity=activity,
+                    lesson=lesson,
+                    is_preview=preview_of is not None,
+                    verb=verb["id"][:255],
+                    object_id=target["id"][:500],
+                    is_result=is_result,
+                    score_raw=score["raw"],
+                    score_min=score["min"],
+                    score_max=score["max"],
+                    score_scaled=score["scaled"],
+                    success=result.get("success")
+                    if isinstance(result.get("success"), bool)
+                    else None,
+                    completion=(
+                        result.get("completion")
+                        if isinstance(result.get("completion"), bool)
+                        else None
+                    ),
+                    raw=statement,
+                )
+        except IntegrityError:
+            existing = XAPIStatement.objects.filter(statement_id=statement_id).first()
+            if existing is None:
+                raise
+        else:
+            if is_result and lesson is not None:
+                h5p_result_recorded.send(
+                    sender=XAPIStatement, user=user, lesson=lesson, activity=activity, statement=row
+                )
+            return row, True
+    if existing.user_id != user.pk:
+        raise StatementRefused(_("This statement id is already used."))
+    return existing, False
+
+
+# --- Saved state -------------------------------------------------------------------------------
+
+
+def get_h5p_state(*, user, lesson: Page, activity: H5PActivity) -> str | None:
+    row = H5PUserState.objects.filter(user=user, lesson=lesson, activity=activity).first()
+    return row.state if row else None
+
+
+def save_h5p_state(*, user, lesson: Page, activity: H5PActivity, state: Any) -> None:
+    """Keep the player's saved state (a JSON string) for the learner; None forgets it."""
+    if state is None:
+        H5PUserState.objects.filter(user=user, lesson=lesson, activity=activity).delete()
+        return
+    if not isinstance(state, str) or len(state) > MAX_STATE_LENGTH:
+        raise StatementRefused(_("The saved state must be a JSON text of at most 64 KB."))
+    try:
+        json.loads(state)
+    except ValueError as error:
+        raise StatementRefused(
+            _("The saved state must be a JSON text of at most 64 KB.")
+        ) from error
+    H5PUserState.objects.update_or_create(
+        user=user, lesson=lesson, activity=activity, defaults={"state": state}
+    )

@@ -1,0 +1,213 @@
+"""The H5P player's endpoints.
+
+- `embed`: the page that runs h5p-standalone inside the lesson's `<iframe sandbox="allow-scripts">`
+  (no same-origin: library code cannot read the site's cookies or pages), under a strict CSP;
+- `package_file`: the package's files under its content hash, readable from the sandbox's
+  `null` origin (CORS), fetched without the session;
+- `statements`, `state`: the lesson page forwards what the player reports (the sandbox has no
+  session), CSRF-protected, for the signed-in learner only;
+- `preview_statements`: the same intake for the staff preview in the admin.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+from uuid import UUID
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Page
+
+from assessments.h5p import services
+from assessments.h5p.permissions import can_preview_h5p
+from assessments.h5p.player import activity_iri
+from assessments.models import H5PActivity
+
+MAX_BODY = 256 * 1024
+LIBRARY_FOLDER = re.compile(r"^(?P<name>[A-Za-z][\w.-]*)-(?P<major>\d+)\.(?P<minor>\d+)$")
+
+# Only our own scripts and the player's; H5P sets inline styles, so styles allow them. No
+# 'unsafe-eval': h5p-standalone 3.8.2 and H5P core do not need it.
+EMBED_CSP = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
+)
+# A package file opened on its own (an SVG, an XML file) runs in an opaque origin, never ours.
+FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+
+for extension, content_type in {
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".vtt": "text/vtt",
+    ".webvtt": "text/vtt",
+    ".glb": "model/gltf-binary",
+    ".gltf": "model/gltf+json",
+}.items():
+    mimetypes.add_type(content_type, extension)
+
+
+def _json_error(message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _approved_activity(content_hash: str) -> H5PActivity:
+    activity = get_object_or_404(H5PActivity, content_hash=content_hash)
+    if not activity.is_approved:
+        raise Http404("libraries awaiting approval")
+    return activity
+
+
+@require_GET
+@xframe_options_sameorigin
+def embed(request: HttpRequest, content_hash: str) -> HttpResponse:
+    activity = _approved_activity(content_hash)
+    base = f"/h5p/files/{activity.content_hash}"
+    config = {
+        "h5pJsonPath": base,
+        "contentJsonPath": f"{base}/content",
+        "librariesPath": f"{base}/libraries",
+        "frameJs": static("h5p/frame.bundle.js"),
+        "frameCss": static("h5p/styles/h5p.css"),
+        "xAPIObjectIRI": activity_iri(request, activity),
+        "parentOrigin": request.build_absolute_uri("/").rstrip("/"),
+        "title": activity.title,
+    }
+    response = render(
+        request, "assessments/h5p_embed.html", {"activity": activity, "config": config}
+    )
+    response["Content-Security-Policy"] = EMBED_CSP
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def package_file(request: HttpRequest, content_hash: str, path: str) -> FileResponse:
+    activity = _approved_activity(content_hash)
+    if path == "h5p.json":
+        name = activity.storage_path("h5p.json")
+    elif path.startswith("content/") and path[len("content/") :] in activity.content_files:
+        name = activity.storage_path(path)
+    elif path.startswith("libraries/"):
+        folder, _sep, relative = path[len("libraries/") :].partition("/")
+        match = LIBRARY_FOLDER.match(folder)
+        library = (
+            activity.libraries.filter(
+                machine_name=match["name"],
+                major_version=int(match["major"]),
+                minor_version=int(match["minor"]),
+            ).first()
+            if match
+            else None
+        )
+        if library is None or relative not in library.files:
+            raise Http404("no such library file")
+        name = library.storage_path(relative)
+    else:
+        raise Http404("no such file")
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    # The sandboxed player has origin `null`: its fetches of JSON and fonts are CORS requests.
+    # The files are the same for everyone and addressed by content hash, never by the session.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Content-Security-Policy"] = FILE_CSP
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _read_json(request: HttpRequest):
+    if len(request.body) > MAX_BODY:
+        raise services.StatementRefused(_("The request is too large."))
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise services.StatementRefused(_("The request body is not valid JSON.")) from error
+
+
+def _signed_in(request: HttpRequest) -> JsonResponse | None:
+    if not request.user.is_authenticated:
+        return _json_error(_("Sign in to record your results."), status=403)
+    return None
+
+
+def _lesson(lesson_id: int) -> Page:
+    return get_object_or_404(Page.objects.live(), pk=lesson_id)
+
+
+@require_POST
+def statements(request: HttpRequest, lesson_id: int) -> JsonResponse:
+    """Intake of one xAPI statement posted by the lesson page (CSRF-protected)."""
+    if refused := _signed_in(request):
+        return refused
+    lesson = _lesson(lesson_id)
+    try:
+        row, created = services.record_xapi_statement(
+            user=request.user, lesson=lesson, statement=_read_json(request)
+        )
+    except services.StatementRefused as error:
+        return _json_error(error.messages[0])
+    return JsonResponse(
+        {"id": str(row.statement_id), "stored": created, "result": row.is_result},
+        status=201 if created else 200,
+    )
+
+
+@require_POST
+def preview_statements(request: HttpRequest, activity_id: int) -> JsonResponse:
+    if refused := _signed_in(request):
+        return refused
+    if not can_preview_h5p(request.user):
+        return _json_error(_("Only editors and administrators can preview activities."), 403)
+    activity = get_object_or_404(H5PActivity, pk=activity_id)
+    try:
+        row, created = services.record_xapi_statement(
+            user=request.user, preview_of=activity, statement=_read_json(request)
+        )
+    except services.StatementRefused as error:
+        return _json_error(error.messages[0])
+    return JsonResponse(
+        {"id": str(row.statement_id), "stored": created, "result": row.is_result},
+        status=201 if created else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def state(request: HttpRequest, lesson_id: int, activity_uuid: UUID) -> JsonResponse:
+    """The learner's saved player state for an activity of a lesson: GET it back, POST it."""
+    if refused := _signed_in(request):
+        return refused
+    lesson = _lesson(lesson_id)
+    activity = services.activity_in_lesson(lesson=lesson, activity_uuid=activity_uuid)
+    if activity is None:
+        return _json_error(_("This activity is not part of this lesson."), status=404)
+    if request.method == "GET":
+        saved = services.get_h5p_state(user=request.user, lesson=lesson, activity=activity)
+        return JsonResponse({"state": saved})
+    try:
+        payload = _read_json(request)
+        if not isinstance(payload, dict) or "state" not in payload:
+            raise services.StatementRefused(_('The saved state must be sent as {"state": …}.'))
+        services.save_h5p_state(
+            user=request.user, lesson=lesson, activity=activity, state=payload["state"]
+        )
+    except services.StatementRefused as error:
+        return _json_error(error.messages[0])
+    return JsonResponse({"saved": True})

@@ -1,0 +1,124 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from assessments.h5p import admin_views
+from assessments.h5p.permissions import can_approve_libraries, can_preview_h5p, can_view_h5p_results
+from assessments.models import H5PActivity, H5PLibrary
+
+
+class H5PActivityViewSet(SnippetViewSet):
+    model = H5PActivity
+    icon = "pick"
+    menu_label = _("H5P activities")
+    list_display = ["title", "main_library", "is_published", "status", "created_at"]
+    list_filter = ["is_published"]
+    search_fields = ["title"]
+    add_view_class = admin_views.H5PUploadView
+    panels = [FieldPanel("title"), FieldPanel("is_published")]
+
+    def get_add_view_kwargs(self, **kwargs):
+        panel = ObjectList(
+            [FieldPanel("package"), FieldPanel("title")], base_form_class=admin_views.H5PUploadForm
+        ).bind_to_model(H5PActivity)
+        return super().get_add_view_kwargs(
+            **{**kwargs, "panel": panel, "form_class": panel.get_form_class()}
+        )
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Libraries arrive only inside packages and are approved by their own view: nobody adds,
+    edits or deletes them by hand."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a == "view"])
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_any_permission(user, ["view"])
+
+
+class H5PLibraryViewSet(SnippetViewSet):
+    model = H5PLibrary
+    icon = "code"
+    menu_label = _("H5P libraries")
+    list_display = ["__str__", "title", "approved_at", "approved_by", "created_at"]
+    list_filter = {"approved_at": ["isnull"]}
+    search_fields = ["machine_name", "title"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("title", read_only=True)]
+
+
+register_permission_policy(H5PLibrary, ReadOnlyPermissionPolicy(H5PLibrary))
+
+
+class H5PViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("H5P")
+    menu_icon = "pick"
+    menu_order = 250
+    items = (H5PActivityViewSet, H5PLibraryViewSet)
+
+
+register_snippet(H5PViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_h5p_admin_urls():
+    return [
+        path(
+            "h5p/libraries/<int:pk>/approve/",
+            admin_views.ApproveLibraryView.as_view(),
+            name="h5p_admin_approve_library",
+        ),
+        path(
+            "h5p/activities/<int:pk>/preview/",
+            admin_views.PreviewActivityView.as_view(),
+            name="h5p_admin_preview",
+        ),
+        path("h5p/results/", admin_views.ResultsView.as_view(), name="h5p_admin_results"),
+    ]
+
+
+class ResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_h5p_results(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_h5p_results_menu_item():
+    return ResultsMenuItem(
+        _("H5P results"), reverse("h5p_admin_results"), icon_name="pick", order=700
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def h5p_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, H5PLibrary) and not snippet.is_approved and can_approve_libraries(user):
+        yield ListingButton(
+            _("Approve"),
+            reverse("h5p_admin_approve_library", args=[snippet.pk]),
+            icon_name="success",
+            priority=10,
+        )
+    if isinstance(snippet, H5PActivity) and can_preview_h5p(user):
+        yield ListingButton(
+            _("Preview"),
+            reverse("h5p_admin_preview", args=[snippet.pk]),
+            icon_name="view",
+            priority=10,
+        )
+        yield ListingButton(
+            _("Results"),
+            f"{reverse('h5p_admin_results')}?activity={snippet.pk}",
+            icon_name="list-ul",
+            priority=20,
+        )
