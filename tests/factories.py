@@ -219,3 +219,204 @@ def every_block_body(*, image, document, video, poster) -> list[dict]:
             },
         },
     ]
+
+
+# --- H5P packages built by the tests (issue 6) ----------------------------------------------
+
+# A tiny content type written for the tests: a button that sends an xAPI `completed` statement
+# with a score, and remembers its clicks as the saved state.
+H5P_TEST_LIBRARY_JS = r"""
+var H5P = H5P || {};
+H5P.TestButton = (function () {
+  function TestButton(params, contentId, extras) {
+    H5P.EventDispatcher.call(this);
+    this.params = params;
+    this.clicks = (extras && extras.previousState && extras.previousState.clicks) || 0;
+  }
+  TestButton.prototype = Object.create(H5P.EventDispatcher.prototype);
+  TestButton.prototype.constructor = TestButton;
+  TestButton.prototype.attach = function ($container) {
+    var self = this;
+    var root = $container.get(0);
+    root.classList.add("h5p-test-button");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = self.params.label;
+    var status = document.createElement("p");
+    status.className = "h5p-test-status";
+    status.textContent = "Clics : " + self.clicks;
+    button.addEventListener("click", function () {
+      self.clicks += 1;
+      status.textContent = "Clics : " + self.clicks;
+      var event = self.createXAPIEventTemplate("completed");
+      event.setScoredResult(self.params.score, self.params.maxScore, self, true,
+                            self.params.score >= self.params.maxScore);
+      self.trigger(event);
+    });
+    root.appendChild(button);
+    root.appendChild(status);
+  };
+  TestButton.prototype.getCurrentState = function () {
+    return { clicks: this.clicks };
+  };
+  return TestButton;
+})();
+"""
+
+H5P_TEST_LIBRARY = {
+    "title": "Test button",
+    "machineName": "H5P.TestButton",
+    "majorVersion": 1,
+    "minorVersion": 0,
+    "patchVersion": 0,
+    "runnable": 1,
+    "embedTypes": ["div"],
+    "preloadedJs": [{"path": "test-button.js"}],
+    "preloadedCss": [{"path": "test-button.css"}],
+}
+
+
+def h5p_package_files(
+    *, title="Activité de test", score=7, max_score=10, label="Terminer l'exercice"
+) -> dict:
+    """The entries of a valid `.h5p` package, {name: bytes}, to alter before zipping."""
+    import json
+
+    h5p_json = {
+        "title": title,
+        "language": "fr",
+        "mainLibrary": "H5P.TestButton",
+        "embedTypes": ["div"],
+        "license": "U",
+        "preloadedDependencies": [
+            {"machineName": "H5P.TestButton", "majorVersion": 1, "minorVersion": 0}
+        ],
+    }
+    content = {"label": label, "score": score, "maxScore": max_score}
+    return {
+        "h5p.json": json.dumps(h5p_json).encode(),
+        "content/content.json": json.dumps(content).encode(),
+        "content/images/photo.png": b"\x89PNG\r\n\x1a\n" + bytes(64),
+        "H5P.TestButton-1.0/library.json": json.dumps(H5P_TEST_LIBRARY).encode(),
+        "H5P.TestButton-1.0/test-button.js": H5P_TEST_LIBRARY_JS.encode(),
+        "H5P.TestButton-1.0/test-button.css": b".h5p-test-button button{font-size:1.2rem}",
+    }
+
+
+def build_zip(entries: dict) -> bytes:
+    """A ZIP archive from {name: bytes or (ZipInfo, bytes)}: a ZipInfo sets modes, links…"""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            if isinstance(data, tuple):
+                info, data = data
+                archive.writestr(info, data)
+            else:
+                archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def h5p_package(**kwargs) -> bytes:
+    return build_zip(h5p_package_files(**kwargs))
+
+
+def h5p_activity(*, approve=True, publish=True, uploaded_by=None, title="", **package_kwargs):
+    """An imported H5P activity of the test content type, approved and published by default."""
+    import io
+
+    from assessments.h5p import services
+
+    activity = services.import_h5p_package(
+        file=io.BytesIO(h5p_package(**package_kwargs)), uploaded_by=uploaded_by, title=title
+    )
+    if approve:
+        for library in activity.libraries.all():
+            services.approve_h5p_library(library=library, approved_by=uploaded_by)
+    if publish and approve:
+        services.publish_h5p_activity(activity=activity)
+    return activity
+
+
+def h5p_block(activity, *, pass_threshold=0.0, counts_for_completion=True, title="") -> dict:
+    """Raw StreamField data of an H5P activity block, for a lesson body."""
+    return {
+        "type": "h5p_activity",
+        "value": {
+            "title": title,
+            "activity": activity.pk,
+            "pass_threshold": pass_threshold,
+            "counts_for_completion": counts_for_completion,
+        },
+    }
+
+
+def let_lessons_hold_h5p(monkeypatch) -> None:
+    """Until the lesson body declares the H5P block (progress issue), add it for one test."""
+    from assessments.blocks import H5PActivityBlock
+    from courses.models import LessonPage
+
+    stream_block = LessonPage._meta.get_field("body").stream_block
+    if "h5p_activity" not in stream_block.child_blocks:
+        block = H5PActivityBlock()
+        block.set_name("h5p_activity")
+        monkeypatch.setitem(stream_block.child_blocks, "h5p_activity", block)
+
+
+XAPI_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
+XAPI_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
+
+
+def xapi_statement(activity, *, verb=None, raw=7, max_score=10, sub_content=False, **extra):
+    """A statement as h5p-standalone 3.8.2 sends it (captured from the test content type)."""
+    import uuid
+
+    verb = verb or XAPI_COMPLETED
+    object_id = f"http://testserver/h5p/activities/{activity.uuid}"
+    data = {
+        "id": str(uuid.uuid4()),
+        "actor": {"name": "Inconnu", "mbox": "mailto:inconnu@exemple.ml", "objectType": "Agent"},
+        "verb": {"id": verb, "display": {"en-US": verb.rsplit("/", 1)[-1]}},
+        "object": {
+            "id": object_id + ("?subContentId=3f1c" if sub_content else ""),
+            "objectType": "Activity",
+            "definition": {
+                "extensions": {"http://h5p.org/x-api/h5p-local-content-id": "activity"},
+                "name": {"fr": activity.title},
+            },
+        },
+        "context": {
+            "contextActivities": {
+                "category": [
+                    {
+                        "id": "http://h5p.org/libraries/H5P.TestButton-1.0",
+                        "objectType": "Activity",
+                    }
+                ]
+            }
+        },
+        "result": {
+            "score": {"min": 0, "max": max_score, "raw": raw, "scaled": raw / max_score},
+            "completion": True,
+            "success": raw >= max_score,
+            "duration": "PT4.2S",
+        },
+    }
+    if sub_content:
+        data["context"]["contextActivities"]["parent"] = [
+            {"id": object_id, "objectType": "Activity"}
+        ]
+    data.update(extra)
+    return data
+
+
+def post_xapi_statement(client, lesson, data):
+    """POST a statement (a dict, or raw text) to a lesson's intake as the lesson page does."""
+    import json
+
+    body = data if isinstance(data, str | bytes) else json.dumps(data)
+    return client.post(
+        f"/h5p/lessons/{lesson.pk}/statements", body, content_type="application/json"
+    )

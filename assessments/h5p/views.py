@@ -149,7 +149,11 @@ def _signed_in(request: HttpRequest) -> JsonResponse | None:
 
 
 def _lesson(lesson_id: int) -> Page:
-    return get_object_or_404(Page.objects.live(), pk=lesson_id)
+    lesson = Page.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        # Not a 404: the locale middleware would redirect it to a /fr/ URL.
+        raise services.StatementRefused(_("This lesson does not exist or is not published."))
+    return lesson
 
 
 @require_POST
@@ -157,10 +161,9 @@ def statements(request: HttpRequest, lesson_id: int) -> JsonResponse:
     """Intake of one xAPI statement posted by the lesson page (CSRF-protected)."""
     if refused := _signed_in(request):
         return refused
-    lesson = _lesson(lesson_id)
     try:
         row, created = services.record_xapi_statement(
-            user=request.user, lesson=lesson, statement=_read_json(request)
+            user=request.user, lesson=_lesson(lesson_id), statement=_read_json(request)
         )
     except services.StatementRefused as error:
         return _json_error(error.messages[0])
@@ -194,10 +197,13 @@ def state(request: HttpRequest, lesson_id: int, activity_uuid: UUID) -> JsonResp
     """The learner's saved player state for an activity of a lesson: GET it back, POST it."""
     if refused := _signed_in(request):
         return refused
-    lesson = _lesson(lesson_id)
+    try:
+        lesson = _lesson(lesson_id)
+    except services.StatementRefused as error:
+        return _json_error(error.messages[0])
     activity = services.activity_in_lesson(lesson=lesson, activity_uuid=activity_uuid)
     if activity is None:
-        return _json_error(_("This activity is not part of this lesson."), status=404)
+        return _json_error(_("This activity is not part of this lesson."))
     if request.method == "GET":
         saved = services.get_h5p_state(user=request.user, lesson=lesson, activity=activity)
         return JsonResponse({"state": saved})

@@ -1,0 +1,63 @@
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth.models import Group
+
+from people.roles import ADMINISTRATORS_GROUP, EDITORS_GROUP
+from tests.factories import (
+    LessonPageFactory,
+    UserFactory,
+    h5p_activity,
+    h5p_block,
+    let_lessons_hold_h5p,
+)
+
+
+@pytest.fixture
+def lessons_hold_h5p(monkeypatch):
+    let_lessons_hold_h5p(monkeypatch)
+
+
+@pytest.fixture
+def activity(db):
+    return h5p_activity()
+
+
+@pytest.fixture
+def lesson(lessons_hold_h5p, activity):
+    return LessonPageFactory(body=[h5p_block(activity)])
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+def _staff(group_name):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=group_name))
+    # Staff must use a second factor: give them one so the middleware lets them in.
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    return _staff(EDITORS_GROUP)
+
+
+@pytest.fixture
+def administrator(db):
+    return _staff(ADMINISTRATORS_GROUP)
+
+
+@pytest.fixture
+def superuser(db):
+    user = UserFactory(is_superuser=True, is_staff=True)
+    TOTP.activate(user, generate_totp_secret())
+    return user

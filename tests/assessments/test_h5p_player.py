@@ -1,0 +1,192 @@
+import io
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assessments.h5p import services
+from assessments.models import H5PActivity, H5PLibrary, XAPIStatement
+from tests.factories import (
+    LessonPageFactory,
+    build_zip,
+    h5p_activity,
+    h5p_block,
+    h5p_package,
+    h5p_package_files,
+    post_xapi_statement,
+    xapi_statement,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_embed_page_runs_the_player_under_a_strict_policy(client, activity):
+    response = client.get(f"/h5p/embed/{activity.content_hash}/")
+
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-eval" not in csp and "script-src 'self' 'unsafe-inline'" not in csp
+    assert "frame-ancestors 'self'" in csp
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    html = response.content.decode()
+    # No inline script: only script files, and the configuration as a JSON data block.
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert all(
+        "src=" in attributes or 'type="application/json"' in attributes for attributes, _ in scripts
+    )
+    assert html.index("js/h5p-embed.js") < html.index("h5p/main.bundle.js")
+    config = json.loads(
+        re.search(r'id="h5p-config" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+    assert config["h5pJsonPath"] == f"/h5p/files/{activity.content_hash}"
+    assert config["xAPIObjectIRI"] == f"http://testserver/h5p/activities/{activity.uuid}"
+
+
+def test_embed_page_refuses_a_package_whose_libraries_await_approval(client):
+    activity = services.import_h5p_package(file=io.BytesIO(h5p_package()))
+    assert client.get(f"/h5p/embed/{activity.content_hash}/").status_code in (302, 404)
+    assert client.get(f"/h5p/files/{activity.content_hash}/h5p.json").status_code in (302, 404)
+
+
+def test_package_files_are_readable_from_the_sandbox(client, activity):
+    base = f"/h5p/files/{activity.content_hash}"
+    for path, content_type in [
+        ("h5p.json", "application/json"),
+        ("content/content.json", "application/json"),
+        ("libraries/H5P.TestButton-1.0/library.json", "application/json"),
+        ("libraries/H5P.TestButton-1.0/test-button.js", "text/javascript"),
+        ("content/images/photo.png", "image/png"),
+    ]:
+        response = client.get(f"{base}/{path}")
+        assert response.status_code == 200, path
+        assert response["Content-Type"].startswith(content_type), path
+        assert response["Access-Control-Allow-Origin"] == "*", path
+        assert response["Content-Security-Policy"].startswith("sandbox"), path
+    assert json.loads(b"".join(client.get(f"{base}/h5p.json").streaming_content))["title"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "content/../h5p.json",
+        "libraries/H5P.TestButton-1.0/../../h5p.json",
+        "libraries/H5P.Other-1.0/library.json",
+        "content/absent.json",
+        "settings.py",
+    ],
+)
+def test_only_the_package_files_are_served(client, activity, path):
+    response = client.get(f"/h5p/files/{activity.content_hash}/{path}")
+    assert response.status_code in (302, 404)
+    assert not hasattr(response, "streaming_content")
+
+
+def test_lesson_shows_a_start_button_and_loads_nothing_of_h5p_before_it_is_clicked(
+    learner_client, lesson
+):
+    html = learner_client.get(lesson.url).content.decode()
+
+    assert "Commencer l'activité" in html
+    assert 'data-embed-url="/h5p/embed/' in html
+    assert f'data-statements-url="/h5p/lessons/{lesson.pk}/statements"' in html
+    assert "<iframe" not in html
+    assert "main.bundle.js" not in html
+    assert "js/h5p-activity.js" in html
+
+
+def test_lesson_asks_visitors_to_sign_in_before_the_activity(client, lesson):
+    html = client.get(lesson.url).content.decode()
+    assert "Connectez-vous pour faire cette activité" in html
+    assert "data-h5p-start" not in html
+
+
+def test_unpublished_activity_is_not_offered_in_a_lesson(lessons_hold_h5p, learner_client):
+    draft = h5p_activity(publish=False, score=1)
+    lesson = LessonPageFactory(body=[h5p_block(draft)])
+    html = learner_client.get(lesson.url).content.decode()
+    assert "Cette activité n'est pas encore disponible." in html
+    assert "data-h5p-start" not in html
+
+
+def _upload(client, content: bytes, name="exercice.h5p", title=""):
+    return client.post(
+        "/admin/snippets/assessments/h5pactivity/add/",
+        {"package": SimpleUploadedFile(name, content), "title": title},
+    )
+
+
+def test_editor_uploads_a_package_in_the_admin(client, editor):
+    client.force_login(editor)
+    response = _upload(client, h5p_package(), title="Qualifier les faits")
+
+    assert response.status_code == 302
+    activity = H5PActivity.objects.get()
+    assert activity.title == "Qualifier les faits"
+    assert activity.uploaded_by == editor
+    assert not activity.main_library.is_approved
+
+
+def test_admin_upload_shows_the_refusal_and_keeps_nothing(client, editor):
+    client.force_login(editor)
+    bad = h5p_package_with_svg()
+    response = _upload(client, bad)
+
+    assert response.status_code == 200
+    assert "content/images/dessin.svg" in response.content.decode()
+    assert H5PActivity.objects.count() == 0
+    assert H5PLibrary.objects.count() == 0
+
+
+def h5p_package_with_svg() -> bytes:
+    return build_zip({**h5p_package_files(), "content/images/dessin.svg": b"<svg/>"})
+
+
+def test_only_administrators_approve_libraries(client, editor, administrator):
+    activity = services.import_h5p_package(file=io.BytesIO(h5p_package()))
+    library = activity.main_library
+    url = f"/admin/h5p/libraries/{library.pk}/approve/"
+
+    client.force_login(editor)
+    assert client.post(url).status_code in (302, 403)
+    library.refresh_from_db()
+    assert not library.is_approved
+
+    client.force_login(administrator)
+    assert "H5P.TestButton" in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    library.refresh_from_db()
+    assert library.approved_by == administrator
+
+
+def test_libraries_are_listed_with_their_approval_state(client, administrator):
+    services.import_h5p_package(file=io.BytesIO(h5p_package()))
+    client.force_login(administrator)
+    html = client.get("/admin/snippets/assessments/h5plibrary/").content.decode()
+    assert "H5P.TestButton 1.0.0" in html
+    assert "/approve/" in html
+
+
+def test_staff_preview_hosts_the_player_like_a_lesson(client, editor, activity):
+    client.force_login(editor)
+    html = client.get(f"/admin/h5p/activities/{activity.pk}/preview/").content.decode()
+    assert "data-h5p-start" in html
+    assert f'data-statements-url="/h5p/preview/{activity.pk}/statements"' in html
+
+
+def test_results_per_activity_and_per_learner_for_staff(
+    client, superuser, learner_client, learner, lesson, activity
+):
+    post_xapi_statement(learner_client, lesson, xapi_statement(activity, raw=9))
+    client.force_login(superuser)
+
+    overview = client.get("/admin/h5p/results/").content.decode()
+    assert activity.title in overview
+    assert "peuvent donc être falsifiés" in overview  # H5P is practice evidence
+    per_activity = client.get(f"/admin/h5p/results/?activity={activity.pk}").content.decode()
+    assert learner.full_name in per_activity
+    assert "90 %" in per_activity
+    per_learner = client.get(f"/admin/h5p/results/?learner={learner.pk}").content.decode()
+    assert lesson.title in per_learner
+    assert XAPIStatement.objects.count() == 1

@@ -1,0 +1,224 @@
+import pytest
+from django.test import Client
+
+from assessments.h5p import services
+from assessments.models import H5PUserState, XAPIStatement
+from assessments.signals import h5p_result_recorded
+from tests.factories import (
+    XAPI_ANSWERED as ANSWERED,
+)
+from tests.factories import (
+    XAPI_COMPLETED as COMPLETED,
+)
+from tests.factories import (
+    LessonPageFactory,
+    UserFactory,
+    h5p_activity,
+    h5p_block,
+)
+from tests.factories import (
+    post_xapi_statement as post,
+)
+from tests.factories import (
+    xapi_statement as statement,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_completed_statement_is_recorded_for_the_learner(learner_client, learner, lesson, activity):
+    response = post(learner_client, lesson, statement(activity))
+
+    assert response.status_code == 201
+    assert response.json()["result"] is True
+    row = XAPIStatement.objects.get()
+    assert (row.user, row.lesson_id, row.activity) == (learner, lesson.pk, activity)
+    assert row.is_result and not row.is_preview
+    assert row.score_scaled == pytest.approx(0.7)
+    assert row.raw["verb"]["id"] == COMPLETED
+
+
+def test_replayed_statement_is_stored_once(learner_client, lesson, activity):
+    data = statement(activity)
+    assert post(learner_client, lesson, data).status_code == 201
+    again = post(learner_client, lesson, data)
+
+    assert again.status_code == 200
+    assert again.json()["stored"] is False
+    assert XAPIStatement.objects.count() == 1
+
+
+def test_statement_id_of_another_learner_is_refused(client, lesson, activity):
+    data = statement(activity)
+    client.force_login(UserFactory())
+    post(client, lesson, data)
+    client.force_login(UserFactory())
+
+    response = post(client, lesson, data)
+    assert response.status_code == 400
+    assert XAPIStatement.objects.count() == 1
+
+
+def test_sub_content_statement_is_stored_but_completes_nothing(
+    learner_client, learner, lesson, activity
+):
+    response = post(
+        learner_client, lesson, statement(activity, verb=ANSWERED, raw=10, sub_content=True)
+    )
+
+    assert response.status_code == 201
+    assert response.json()["result"] is False
+    assert not XAPIStatement.objects.get().is_result
+    assert not services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
+
+
+def test_actor_in_the_statement_is_ignored(learner_client, learner, lesson, activity):
+    someone_else = UserFactory()
+    data = statement(
+        activity,
+        actor={"name": someone_else.full_name, "mbox": f"mailto:{someone_else.email}"},
+    )
+    post(learner_client, lesson, data)
+
+    row = XAPIStatement.objects.get()
+    assert row.user == learner
+    assert not services.lesson_h5p_requirements_met(user=someone_else, lesson=lesson)
+    assert services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
+
+
+def test_statement_about_an_activity_outside_the_lesson_is_refused(learner_client, lesson):
+    foreign = h5p_activity(score=2)
+    response = post(learner_client, lesson, statement(foreign))
+
+    assert response.status_code == 400
+    assert "pas partie de cette leçon" in response.json()["error"]
+    assert XAPIStatement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ('{"id": "x", "verb":', "JSON"),
+        ("[1, 2]", "objet JSON"),
+        ("absent result", "pas de résultat"),
+        ("score too high", "hors de son intervalle"),
+        ("score below min", "hors de son intervalle"),
+        ("scaled out of range", "entre -1 et 1"),
+        ("no id", "identifiant"),
+    ],
+)
+def test_malformed_statements_are_refused_with_a_clear_message(
+    learner_client, lesson, activity, body, words
+):
+    data = statement(activity)
+    if body == "absent result":
+        del data["result"]
+        body = data
+    elif body == "score too high":
+        data["result"]["score"].update(raw=12, scaled=1)
+        body = data
+    elif body == "score below min":
+        data["result"]["score"].update(raw=-1, scaled=0)
+        body = data
+    elif body == "scaled out of range":
+        data["result"]["score"]["scaled"] = 3
+        body = data
+    elif body == "no id":
+        del data["id"]
+        body = data
+
+    response = post(learner_client, lesson, body)
+    assert response.status_code == 400
+    assert words in response.json()["error"]
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_intake_is_csrf_protected(learner, lesson, activity):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    response = post(client, lesson, statement(activity))
+    assert response.status_code == 403
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_anonymous_statement_is_refused(client, lesson, activity):
+    response = post(client, lesson, statement(activity))
+    assert response.status_code == 403
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_lesson_completes_when_every_counting_activity_reaches_its_threshold(
+    lessons_hold_h5p, learner_client, learner
+):
+    graded = h5p_activity(title="Cas pratique", score=7)
+    optional = h5p_activity(title="Révision", score=1)
+    lesson = LessonPageFactory(
+        body=[
+            {"type": "rich_text", "value": "<p>Avant l'exercice.</p>"},
+            h5p_block(graded, pass_threshold=0.8),
+            h5p_block(optional, counts_for_completion=False),
+        ]
+    )
+    assert not services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
+
+    post(learner_client, lesson, statement(graded, raw=7))
+    assert not services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
+
+    post(learner_client, lesson, statement(graded, raw=9))
+    assert services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
+
+
+def test_a_lesson_without_h5p_has_its_requirements_met(learner):
+    lesson = LessonPageFactory()
+    assert services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
+
+
+def test_new_result_sends_the_signal_once(learner_client, learner, lesson, activity):
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    h5p_result_recorded.connect(receiver)
+    try:
+        data = statement(activity)
+        post(learner_client, lesson, data)
+        post(learner_client, lesson, data)
+        post(learner_client, lesson, statement(activity, verb=ANSWERED, sub_content=True))
+    finally:
+        h5p_result_recorded.disconnect(receiver)
+
+    assert len(received) == 1
+    assert received[0]["user"] == learner
+    assert received[0]["lesson"].pk == lesson.pk
+    assert received[0]["activity"] == activity
+    assert received[0]["statement"].is_result
+
+
+def test_saved_state_is_given_back_when_the_learner_returns(
+    learner_client, learner, lesson, activity
+):
+    url = f"/h5p/lessons/{lesson.pk}/activities/{activity.uuid}/state"
+    assert learner_client.get(url).json() == {"state": None}
+
+    saved = learner_client.post(url, {"state": '{"clicks": 2}'}, content_type="application/json")
+    assert saved.status_code == 200
+    assert learner_client.get(url).json() == {"state": '{"clicks": 2}'}
+    assert H5PUserState.objects.get().user == learner
+
+    other = Client()
+    other.force_login(UserFactory())
+    assert other.get(url).json() == {"state": None}
+
+
+def test_saved_state_must_be_json(learner_client, lesson, activity):
+    url = f"/h5p/lessons/{lesson.pk}/activities/{activity.uuid}/state"
+    response = learner_client.post(url, {"state": "{pas du json"}, content_type="application/json")
+    assert response.status_code == 400
+    assert H5PUserState.objects.count() == 0
+
+
+def test_saved_state_of_an_activity_outside_the_lesson_is_refused(learner_client, lesson):
+    foreign = h5p_activity(score=4)
+    url = f"/h5p/lessons/{lesson.pk}/activities/{foreign.uuid}/state"
+    assert learner_client.get(url).status_code == 400
