@@ -179,7 +179,9 @@ def preview_statements(request: HttpRequest, activity_id: int) -> JsonResponse:
         return refused
     if not can_preview_h5p(request.user):
         return _json_error(_("Only editors and administrators can preview activities."), 403)
-    activity = get_object_or_404(H5PActivity, pk=activity_id)
+    activity = H5PActivity.objects.filter(pk=activity_id).first()
+    if activity is None:
+        return _json_error(_("This activity is not part of this lesson."))
     try:
         row, created = services.record_xapi_statement(
             user=request.user, preview_of=activity, statement=_read_json(request)

@@ -190,3 +190,32 @@ def test_results_per_activity_and_per_learner_for_staff(
     per_learner = client.get(f"/admin/h5p/results/?learner={learner.pk}").content.decode()
     assert lesson.title in per_learner
     assert XAPIStatement.objects.count() == 1
+
+
+def test_player_fonts_are_readable_from_the_sandbox(client):
+    # The sandbox's origin is `null`: fonts are CORS requests (WhiteNoise allows every origin).
+    response = client.get("/static/h5p/fonts/h5p-core-30.woff2")
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_staff_preview_results_are_kept_apart_from_learners(client, editor, activity):
+    client.force_login(editor)
+    data = xapi_statement(activity)
+    response = client.post(
+        f"/h5p/preview/{activity.pk}/statements", json.dumps(data), content_type="application/json"
+    )
+    assert response.status_code == 201
+    row = XAPIStatement.objects.get()
+    assert row.is_preview and row.lesson is None and row.user == editor
+    assert not XAPIStatement.objects.results().in_lessons().exists()
+
+
+def test_learners_cannot_post_preview_results(learner_client, activity):
+    response = learner_client.post(
+        f"/h5p/preview/{activity.pk}/statements",
+        json.dumps(xapi_statement(activity)),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert XAPIStatement.objects.count() == 0

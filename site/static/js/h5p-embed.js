@@ -37,7 +37,10 @@
   }
 
   function reportHeight() {
-    post({ type: "h5p:resize", height: Math.ceil(document.documentElement.scrollHeight) });
+    // The content's own height: the document's is never less than the frame's.
+    var container = document.getElementById("h5p-container");
+    var box = container.getBoundingClientRect();
+    post({ type: "h5p:resize", height: Math.ceil(box.bottom + window.scrollY + 8) });
   }
 
   function reportState() {
@@ -82,7 +85,9 @@
       });
       H5P.init(document.body);
       reportHeight();
-      if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
+      if (window.ResizeObserver) {
+        new ResizeObserver(reportHeight).observe(document.getElementById("h5p-container"));
+      }
       window.setInterval(reportState, 3000);
     }).catch(function (error) {
       post({ type: "h5p:error", message: String(error && error.message || error) });

@@ -1,0 +1,115 @@
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from playwright.sync_api import expect
+
+from assessments.h5p.services import lesson_h5p_requirements_met
+from assessments.models import H5PUserState, XAPIStatement
+from courses.models import HomePage
+from tests.factories import (
+    LessonPageFactory,
+    UserFactory,
+    h5p_activity,
+    h5p_block,
+    let_lessons_hold_h5p,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _restore(data: str) -> None:
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(data)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _rows_from_migrations(django_db_setup, django_db_blocker):
+    """Transactional tests empty the database, rows from migrations included (pages, locales,
+    site, groups): keep them, give them back to each test, leave them for the tests after."""
+    with django_db_blocker.unblock():
+        data = connection.creation.serialize_db_to_string()
+    yield data
+    with django_db_blocker.unblock():
+        _restore(data)
+
+
+@pytest.fixture(autouse=True)
+def _migrated(transactional_db, _rows_from_migrations):
+    if not HomePage.objects.exists():
+        _restore(_rows_from_migrations)
+
+
+def _sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_learner_plays_an_activity_in_the_sandbox_and_the_result_is_recorded(
+    page, live_server, monkeypatch, screenshot_dir
+):
+    let_lessons_hold_h5p(monkeypatch)
+    activity = h5p_activity(title="Qualifier les faits", score=8, max_score=10)
+    lesson = LessonPageFactory(
+        title="La loi n° 2012-023", body=[h5p_block(activity, pass_threshold=0.75)]
+    )
+    learner = UserFactory()
+    _sign_in(page, live_server, learner)
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    h5p_requests = []
+    page.on("request", lambda request: "/h5p/" in request.url and h5p_requests.append(request.url))
+
+    page.goto(lesson.url)
+    expect(page.get_by_role("heading", name="Qualifier les faits")).to_be_visible()
+    # H5P loads only when the learner opens the activity.
+    assert page.locator("iframe").count() == 0
+    assert h5p_requests == []
+
+    page.get_by_role("button", name="Commencer l'activité").click()
+    iframe = page.locator("iframe[sandbox]")
+    expect(iframe).to_have_attribute("sandbox", "allow-scripts")
+    player = page.frame_locator("iframe[sandbox]")
+    player.get_by_role("button", name="Terminer l'exercice").click()
+
+    expect(page.get_by_text("Votre résultat a été enregistré.")).to_be_visible()
+    result = XAPIStatement.objects.results().get()
+    assert (result.user, result.lesson_id, result.activity) == (learner, lesson.pk, activity)
+    assert result.score_scaled == pytest.approx(0.8)
+    assert lesson_h5p_requirements_met(user=learner, lesson=lesson)
+    page.screenshot(path=screenshot_dir / "h5p-activity-played.png", full_page=True)
+
+    # The sandboxed frame has an opaque origin: no cookie of the site, no access to the page.
+    frame = next(f for f in page.frames if "/h5p/embed/" in f.url)
+    cookie = frame.evaluate(
+        "() => { try { return 'read:' + document.cookie }"
+        " catch (e) { return 'blocked:' + e.name } }"
+    )
+    assert cookie in ("read:", "blocked:SecurityError")
+    parent = frame.evaluate(
+        "() => { try { return 'read:' + window.parent.document.cookie }"
+        " catch (e) { return 'blocked:' + e.name } }"
+    )
+    assert parent == "blocked:SecurityError"
+    assert frame.evaluate("() => window.origin") == "null"
+    assert not [e for e in errors if "Content Security Policy" in e or "SecurityError" in e]
+
+    # The saved state came back through the parent page and is given back on return.
+    for _attempt in range(20):
+        if H5PUserState.objects.filter(user=learner).exists():
+            break
+        page.wait_for_timeout(500)
+    assert '"clicks":1' in H5PUserState.objects.get(user=learner).state
+    page.reload()
+    page.get_by_role("button", name="Commencer l'activité").click()
+    expect(page.frame_locator("iframe[sandbox]").get_by_text("Clics : 1")).to_be_visible()
