@@ -83,6 +83,10 @@ class _PageFactory(DjangoModelFactory):
     slug = factory.LazyAttribute(lambda page: slugify(page.title))
 
     @classmethod
+    def _build(cls, model_class, *args, parent=None, **kwargs):
+        return model_class(*args, **kwargs)
+
+    @classmethod
     def _create(cls, model_class, *args, parent, **kwargs):
         page = model_class(*args, **kwargs)
         parent.add_child(instance=page)
