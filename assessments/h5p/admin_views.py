@@ -80,6 +80,9 @@ class H5PUploadView(CreateView):
 class AdminTemplateView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "pick"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_header_title()}]
+
 
 class ApproveLibraryView(AdminTemplateView):
     template_name = "assessments/admin/approve_library.html"
