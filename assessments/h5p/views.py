@@ -17,7 +17,14 @@ import re
 from uuid import UUID
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -31,6 +38,7 @@ from assessments.h5p.player import activity_iri
 from assessments.models import H5PActivity
 
 MAX_BODY = 256 * 1024
+RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 LIBRARY_FOLDER = re.compile(r"^(?P<name>[A-Za-z][\w.-]*)-(?P<major>\d+)\.(?P<minor>\d+)$")
 
 # Only our own scripts and the player's; H5P sets inline styles, so styles allow them. No
@@ -124,12 +132,50 @@ def package_file(request: HttpRequest, content_hash: str, path: str) -> FileResp
     else:
         raise Http404("no such file")
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-    response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+    response = _ranged(request, name, content_type) or FileResponse(
+        default_storage.open(name, "rb"), content_type=content_type
+    )
+    response["Accept-Ranges"] = "bytes"
     # The sandboxed player has origin `null`: its fetches of JSON and fonts are CORS requests.
     # The files are the same for everyone and addressed by content hash, never by the session.
     response["Access-Control-Allow-Origin"] = "*"
     response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse | None:
+    """A 206 answer to a single `Range: bytes=…` request: videos and sounds seek with them."""
+    match = RANGE.match(request.headers.get("Range", ""))
+    if not match:
+        return None
+    size = default_storage.size(name)
+    if match["start"]:
+        start = int(match["start"])
+        end = min(int(match["end"]), size - 1) if match["end"] else size - 1
+    elif match["end"]:
+        start, end = max(size - int(match["end"]), 0), size - 1
+    else:
+        return None
+    if start > end or start >= size:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    handle = default_storage.open(name, "rb")
+    handle.seek(start)
+
+    def chunks(remaining: int = end - start + 1):
+        with handle:
+            while remaining > 0:
+                chunk = handle.read(min(64 * 1024, remaining))
+                if not chunk:
+                    return
+                remaining -= len(chunk)
+                yield chunk
+
+    response = StreamingHttpResponse(chunks(), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(end - start + 1)
     return response
 
 

@@ -219,3 +219,14 @@ def test_learners_cannot_post_preview_results(learner_client, activity):
     )
     assert response.status_code == 403
     assert XAPIStatement.objects.count() == 0
+
+
+def test_media_files_are_served_in_ranges_for_seeking(client, activity):
+    url = f"/h5p/files/{activity.content_hash}/content/images/photo.png"
+    whole = b"".join(client.get(url).streaming_content)
+
+    part = client.get(url, headers={"range": "bytes=8-15"})
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 8-15/{len(whole)}"
+    assert b"".join(part.streaming_content) == whole[8:16]
+    assert client.get(url, headers={"range": f"bytes={len(whole) + 5}-"}).status_code == 416
