@@ -230,3 +230,17 @@ def test_media_files_are_served_in_ranges_for_seeking(client, activity):
     assert part["Content-Range"] == f"bytes 8-15/{len(whole)}"
     assert b"".join(part.streaming_content) == whole[8:16]
     assert client.get(url, headers={"range": f"bytes={len(whole) + 5}-"}).status_code == 416
+
+
+def test_editor_cannot_publish_an_activity_whose_libraries_await_approval(client, editor):
+    activity = services.import_h5p_package(file=io.BytesIO(h5p_package()))
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/snippets/assessments/h5pactivity/edit/{activity.pk}/",
+        {"title": activity.title, "is_published": "on"},
+    )
+
+    assert response.status_code == 200
+    assert "un administrateur doit d" in response.content.decode()
+    activity.refresh_from_db()
+    assert not activity.is_published
