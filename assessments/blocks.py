@@ -2,14 +2,16 @@
 
 `H5PActivityBlock` plays an uploaded H5P activity in a sandboxed frame, opened on request.
 Its child names (`activity`, `pass_threshold`, `counts_for_completion`, `title`) are what
-`assessments.h5p.services.lesson_h5p_activities` looks for in a lesson's StreamFields.
+`assessments.h5p.services.lesson_h5p_activities` looks for in a lesson's StreamFields, and its
+template (`blocks/h5p_activity.html`) computes the player's URLs itself from `value.activity`
+and the `page` in context: a block with the same children declared in `courses` (naming the
+snippet by its label string, "assessments.H5PActivity") works the same way.
 """
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from assessments.h5p.player import player_context
 from assessments.models.h5p import PRACTICE_EVIDENCE_HELP
 
 
@@ -47,13 +49,3 @@ class H5PActivityBlock(blocks.StructBlock):
         label = _("H5P activity")
         template = "blocks/h5p_activity.html"
         help_text = PRACTICE_EVIDENCE_HELP
-
-    def get_context(self, value, parent_context=None):
-        context = super().get_context(value, parent_context=parent_context)
-        context["h5p"] = player_context(
-            request=context.get("request"),
-            activity=value.get("activity"),
-            lesson=context.get("page"),
-            preview=bool(context.get("h5p_preview")),
-        )
-        return context
