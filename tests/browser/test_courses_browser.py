@@ -1,10 +1,9 @@
 import factory
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from courses import demo
-from courses.models import HomePage, LessonPage
+from courses.models import LessonPage
 from tests.factories import (
     CoursePageFactory,
     DocumentFactory,
@@ -13,33 +12,25 @@ from tests.factories import (
     ModulePageFactory,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _restore(data: str) -> None:
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(data)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _rows_from_migrations(django_db_setup, django_db_blocker):
+def _rows_from_migrations(browser, django_db_setup, django_db_blocker):
     """The live server needs committed rows, and each transactional test ends by emptying the
-    database, rows created by migrations included (root page, locales, home pages, site). Keep
-    them, give them back to each test, and leave them behind for the tests that follow.
-
-    pytest-django's serialized_rollback would do this, but the connection it serializes is not
-    the one the tests see once Playwright's event loop runs."""
+    database, rows created by migrations included (root page, locales, home pages, site).
+    serialized_rollback gives them back to each test, but pytest-django serializes them on a
+    connection object that the tests no longer see once Playwright's event loop runs: hand them
+    to the one they see, and leave them behind for the tests that follow."""
     with django_db_blocker.unblock():
-        data = connection.creation.serialize_db_to_string()
-    yield data
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
     with django_db_blocker.unblock():
-        _restore(data)
-
-
-@pytest.fixture(autouse=True)
-def _migrated(transactional_db, _rows_from_migrations):
-    if not HomePage.objects.exists():
-        _restore(_rows_from_migrations)
+        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 def test_learner_reads_a_course_in_french_then_switches_to_english(page, screenshot_dir):
