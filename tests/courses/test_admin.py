@@ -179,3 +179,20 @@ def test_every_field_editors_fill_has_a_french_help_text(model):
         with translation.override("fr"):
             assert str(field.help_text) != english, f"{model.__name__}.{field.name}"
             assert str(field.verbose_name) != "" and field.verbose_name
+
+
+def test_editor_translates_a_course_keeping_its_code_and_audience(client, editor, catalogue):
+    course = CoursePageFactory(parent=catalogue, code="TIP-VICTIME", refresher_course=None)
+    english = Locale.objects.get(language_code="en")
+    response = client.post(
+        reverse("wagtail_localize:submit_page_translation", args=(course.pk,)),
+        {"locales": [english.pk]},
+    )
+    assert response.status_code == 302
+    translated = course.get_translation(english).specific
+    assert (translated.code, translated.audience) == (course.code, course.audience)
+
+    # The translation opens in wagtail-localize's editor, where the French strings await.
+    response = client.get(reverse("wagtailadmin_pages:edit", args=(translated.pk,)))
+    assert response.status_code == 200
+    assert course.summary in response.content.decode()

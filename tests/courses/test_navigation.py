@@ -149,6 +149,8 @@ def test_untranslated_lesson_switches_to_the_same_address_in_the_other_language(
     assert f'href="/en{lesson.url[3:]}" hreflang="en"' in html
 
 
-def test_header_links_to_the_catalogue_of_the_current_language(client, course):
-    assert '<a href="/fr/cours/">Cours</a>' in client.get("/fr/").content.decode()
+def test_header_and_home_page_link_to_the_catalogue_of_the_current_language(client, course):
+    french = client.get("/fr/").content.decode()
+    assert '<a href="/fr/cours/">Cours</a>' in french
+    assert '<a class="button" href="/fr/cours/">Parcourir les cours</a>' in french
     assert '<a href="/en/courses/">Courses</a>' in client.get("/en/").content.decode()
