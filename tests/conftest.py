@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from config import celery_app
@@ -14,11 +15,41 @@ def pytest_report_header(config):
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}", f"broker: {broker}"]
 
 
+_rows_from_migrations: list[str] = []
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ci_runs_on_postgresql(django_db_setup, django_db_blocker):
     # CI must exercise the real database; a silent fall-back to SQLite would hide bugs.
     if os.environ.get("CI") and connection.vendor != "postgresql":
         pytest.exit(f"CI must run on PostgreSQL, not {connection.vendor}", returncode=3)
+    with django_db_blocker.unblock():
+        _rows_from_migrations.append(connection.creation.serialize_db_to_string())
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table, the rows that migrations created
+    included (locales, root and home pages, site, regions, groups). Put them back once the
+    teardown is over, so the tests that follow see the database that migrations leave."""
+    result = yield
+    if _is_transactional(item) and _rows_from_migrations:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            # The flush re-created content types and permissions (post_migrate) with new ids:
+            # empty the tables again, quietly, before loading the rows as migrations left them.
+            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+            connection.creation.deserialize_db_from_string(_rows_from_migrations[0])
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 import factory
 import pytest
-from django.db import connection
 
 from courses import demo
 from courses.models import LessonPage
@@ -14,23 +13,8 @@ from tests.factories import (
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _rows_from_migrations(browser, django_db_setup, django_db_blocker):
-    """The live server needs committed rows, and each transactional test ends by emptying the
-    database, rows created by migrations included (root page, locales, home pages, site).
-    serialized_rollback gives them back to each test, but pytest-django serializes them on a
-    connection object that the tests no longer see once Playwright's event loop runs: hand them
-    to the one they see, and leave them behind for the tests that follow."""
-    with django_db_blocker.unblock():
-        if not hasattr(connection, "_test_serialized_contents"):
-            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock():
-        connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
 
 
 def test_learner_reads_a_course_in_french_then_switches_to_english(page, screenshot_dir):
