@@ -192,7 +192,7 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 # --- Accounts (django-allauth) -------------------------------------------------------------
 SITE_ID = 1
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "my_training"
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}

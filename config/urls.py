@@ -2,14 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
 from config.health import healthz
-from courses import views as courses_views
 from people import views as people_views
 
 urlpatterns = [
@@ -23,7 +21,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/profile/", people_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
-    path(_("search/"), courses_views.search, name="search"),
+    path("", include("courses.urls")),
     path("", wagtail_serve, {"path": ""}, name="home"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -1,7 +1,13 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
+from courses import progress, services
 from courses.forms import SearchForm
+from courses.models import CoursePage, Enrolment, LessonPage
 from courses.search import search_courses_and_lessons
 
 
@@ -13,3 +19,50 @@ def search(request):
             query=form.cleaned_data["q"], locale=Locale.get_active()
         )
     return render(request, "courses/search.html", {"form": form, "results": results})
+
+
+# --- Enrolment and progress ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def enrol(request, page_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
+    try:
+        services.enrol(user=request.user, course=course)
+    except services.ProgressRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect(course.get_url(request))
+    messages.success(request, _("You are enrolled. Good training!"))
+    return redirect(course.get_url(request))
+
+
+@login_required
+@require_POST
+def complete_lesson(request, page_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=page_id)
+    try:
+        services.complete_lesson(user=request.user, lesson=lesson)
+    except services.ProgressRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Lesson completed."))
+    return redirect(lesson.get_url(request) + "#completion")
+
+
+@login_required
+@require_POST
+def withdraw(request, enrolment_id: int):
+    enrolment = get_object_or_404(Enrolment.objects.of(request.user), pk=enrolment_id)
+    try:
+        services.withdraw(enrolment=enrolment)
+    except services.ProgressRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("You have withdrawn from this course."))
+    return redirect("my_training")
+
+
+@login_required
+def my_training(request):
+    return render(request, "courses/my_training.html", progress.my_training(request.user))

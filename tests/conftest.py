@@ -1,7 +1,9 @@
+import json
 import os
 
 import pytest
-from django.core.management import call_command
+from django.core.management.color import no_style
+from django.core.management.sql import sql_flush
 from django.db import connection
 
 from config import celery_app
@@ -24,7 +26,11 @@ def _ci_runs_on_postgresql(django_db_setup, django_db_blocker):
     if os.environ.get("CI") and connection.vendor != "postgresql":
         pytest.exit(f"CI must run on PostgreSQL, not {connection.vendor}", returncode=3)
     with django_db_blocker.unblock():
-        _rows_from_migrations.append(connection.creation.serialize_db_to_string())
+        rows = json.loads(connection.creation.serialize_db_to_string())
+        # Content types first: building a page instance looks its content type up (and would
+        # create it, with another id, if it were not there yet).
+        rows.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+        _rows_from_migrations.append(json.dumps(rows))
 
 
 def _is_transactional(item) -> bool:
@@ -41,14 +47,18 @@ def pytest_runtest_teardown(item, nextitem):
     included (locales, root and home pages, site, regions, groups). Put them back once the
     teardown is over, so the tests that follow see the database that migrations leave."""
     result = yield
-    if _is_transactional(item) and _rows_from_migrations:
+    if nextitem is not None and _is_transactional(item) and _rows_from_migrations:
+        from django.contrib.contenttypes.models import ContentType
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
             # The flush re-created content types and permissions (post_migrate) with new ids:
             # empty the tables again, quietly, before loading the rows as migrations left them.
-            call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-            connection.creation.deserialize_db_from_string(_rows_from_migrations[0])
+            db = connection
+            db.ops.execute_sql_flush(sql_flush(no_style(), db, reset_sequences=False))
+            ContentType.objects.clear_cache()
+            db.creation.deserialize_db_from_string(_rows_from_migrations[0])
+            ContentType.objects.clear_cache()
     return result
 
 

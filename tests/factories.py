@@ -156,7 +156,7 @@ def translate_page(page, language_code: str = "en", **fields):
     from wagtail.models import Locale
 
     locale, _created = Locale.objects.get_or_create(language_code=language_code)
-    translation = page.copy_for_translation(locale)
+    translation = page.copy_for_translation(locale, copy_parents=True)
     for name, value in fields.items():
         setattr(translation, name, value)
     translation.save_revision().publish()
@@ -424,3 +424,26 @@ def post_xapi_statement(client, lesson, data):
     return client.post(
         f"/h5p/lessons/{lesson.pk}/statements", body, content_type="application/json"
     )
+
+
+# --- Enrolment and progress ---------------------------------------------------------------------
+
+
+def course_with_lessons(*, modules: int = 2, lessons: int = 2, **course_fields):
+    """A published course with `modules` modules of `lessons` reading lessons each; returns
+    (course, [module, ...], [lesson, ...]) in reading order."""
+    course = CoursePageFactory(**course_fields)
+    module_pages, lesson_pages = [], []
+    for _ in range(modules):
+        module = ModulePageFactory(parent=course)
+        module_pages.append(module)
+        lesson_pages.extend(LessonPageFactory(parent=module) for _ in range(lessons))
+    return course, module_pages, lesson_pages
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = "courses.Enrolment"
+
+    user = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CoursePageFactory)

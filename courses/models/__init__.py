@@ -1,3 +1,21 @@
+from courses.models.learning import (
+    Enrolment,
+    EnrolmentSource,
+    EnrolmentStatus,
+    LessonProgress,
+    ModuleCompletion,
+)
 from courses.models.pages import CourseIndexPage, CoursePage, HomePage, LessonPage, ModulePage
 
-__all__ = ["CourseIndexPage", "CoursePage", "HomePage", "LessonPage", "ModulePage"]
+__all__ = [
+    "CourseIndexPage",
+    "CoursePage",
+    "Enrolment",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "HomePage",
+    "LessonPage",
+    "LessonProgress",
+    "ModuleCompletion",
+    "ModulePage",
+]

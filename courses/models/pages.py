@@ -65,6 +65,7 @@ class CourseIndexPage(Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
+
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
         courses = CoursePage.objects.in_catalogue(self)
@@ -220,6 +221,8 @@ class CoursePage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
+        from courses import progress  # progress reads these models: import it when serving
+
         context = super().get_context(request, *args, **kwargs)
         modules = list(ModulePage.objects.outline_of(self))
         lessons = list(LessonPage.objects.outline_of(self))
@@ -231,6 +234,7 @@ class CoursePage(Page):
             modules=modules,
             first_lesson=lessons[0] if lessons else None,
             lesson_count=len(lessons),
+            **progress.annotate_outline(request.user, self, modules, lessons),
         )
         return context
 
@@ -268,16 +272,32 @@ class ModulePage(Page):
         verbose_name = _("module")
 
     def get_context(self, request, *args, **kwargs):
+        from courses import progress  # progress reads these models: import it when serving
+
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            course=CoursePage.objects.ancestor_of(self).first(),
-            lessons=list(
-                LessonPage.objects.live()
-                .child_of(self)
-                .order_by("path")
-                .only("id", "title", "url_path", "path", "depth", "summary", "estimated_minutes")
-            ),
+        course = CoursePage.objects.ancestor_of(self).first()
+        lessons = list(
+            LessonPage.objects.live()
+            .child_of(self)
+            .order_by("path")
+            .only(
+                "id",
+                "title",
+                "url_path",
+                "path",
+                "depth",
+                "summary",
+                "estimated_minutes",
+                "translation_key",
+            )
         )
+        context.update(course=course, lessons=lessons)
+        if course is not None:
+            modules = list(ModulePage.objects.outline_of(course))
+            context.update(progress.annotate_outline(request.user, course, modules, lessons))
+            this = next((module for module in modules if module.pk == self.pk), None)
+            context["locked_by"] = getattr(this, "locked_by", None)
+            context["is_complete"] = getattr(this, "is_complete", False)
         return context
 
 
@@ -335,12 +355,24 @@ class LessonPage(Page):
         return fold(" ".join([self.title, self.summary, *body]))
 
     def get_context(self, request, *args, **kwargs):
+        from courses import progress  # progress reads these models: import it when serving
+
         """Breadcrumb, module outline and previous/next lesson in three queries, whatever the
         number of lessons: the course, the ancestors, and every lesson of the course."""
         context = super().get_context(request, *args, **kwargs)
         course = (
             CoursePage.objects.ancestor_of(self)
-            .only("id", "title", "url_path", "path", "depth", "is_demo", "code")
+            .only(
+                "id",
+                "title",
+                "url_path",
+                "path",
+                "depth",
+                "is_demo",
+                "code",
+                "modules_in_order",
+                "translation_key",
+            )
             .first()
         )
         ancestors = list(
@@ -352,11 +384,13 @@ class LessonPage(Page):
         lessons = list(LessonPage.objects.outline_of(course)) if course else []
         module_path = self.path[: -self.steplen]
         position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)
+        outline = [lesson for lesson in lessons if lesson.path.startswith(module_path)]
+        context.update(progress.lesson_progress_context(request, self, course, outline))
         context.update(
             course=course,
             module=ancestors[-1] if ancestors else None,
             breadcrumb=ancestors,
-            outline=[lesson for lesson in lessons if lesson.path.startswith(module_path)],
+            outline=outline,
             previous_lesson=lessons[position - 1] if position else None,
             next_lesson=(
                 lessons[position + 1]

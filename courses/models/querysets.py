@@ -5,7 +5,17 @@ from __future__ import annotations
 from wagtail.models import Page
 from wagtail.query import PageQuerySet
 
-OUTLINE_FIELDS = ("id", "title", "slug", "url_path", "path", "depth", "live", "locale_id")
+OUTLINE_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "url_path",
+    "path",
+    "depth",
+    "live",
+    "locale_id",
+    "translation_key",
+)
 
 
 class CoursePageQuerySet(PageQuerySet):

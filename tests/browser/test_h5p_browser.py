@@ -1,13 +1,10 @@
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect
 
 from assessments.h5p.services import lesson_h5p_requirements_met
 from assessments.models import H5PUserState, XAPIStatement
-from courses.models import HomePage
 from tests.factories import (
     LessonPageFactory,
     UserFactory,
@@ -17,28 +14,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _restore(data: str) -> None:
-    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-    connection.creation.deserialize_db_from_string(data)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _rows_from_migrations(django_db_setup, django_db_blocker):
-    """Transactional tests empty the database, rows from migrations included (pages, locales,
-    site, groups): keep them, give them back to each test, leave them for the tests after."""
-    with django_db_blocker.unblock():
-        data = connection.creation.serialize_db_to_string()
-    yield data
-    with django_db_blocker.unblock():
-        _restore(data)
-
-
-@pytest.fixture(autouse=True)
-def _migrated(transactional_db, _rows_from_migrations):
-    if not HomePage.objects.exists():
-        _restore(_rows_from_migrations)
 
 
 def _sign_in(page, live_server, user):

@@ -30,6 +30,6 @@ def test_switch_language_and_sign_in_as_a_demo_learner(page, screenshot_dir):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
 
-    page.wait_for_url("**/fr/")
+    page.wait_for_url("**/fr/ma-formation/")
     assert page.get_by_text(learner.full_name).first.is_visible()
     page.screenshot(path=screenshot_dir / "signed-in.png", full_page=True)

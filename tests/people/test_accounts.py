@@ -123,4 +123,4 @@ def test_sign_in_lands_in_the_learners_language(client):
     user = UserFactory(preferred_language="en")
     response = client.post("/fr/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/en/"
+    assert response["Location"] == "/en/my-training/"

@@ -1,0 +1,68 @@
+"""Query budgets of the learner's pages: the same number of queries whatever the number of
+lessons, enrolments and progress rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from courses import services
+from tests.factories import LessonPageFactory, UserFactory, course_with_lessons
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # warm Wagtail's site-root cache, as on any running server
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _course_with_progress(user, *, lessons: int):
+    course, modules, lesson_pages = course_with_lessons(modules=2, lessons=lessons // 2)
+    services.enrol(user=user, course=course)
+    for lesson in lesson_pages[: lessons // 3]:
+        services.complete_lesson(user=user, lesson=lesson)
+    return course, lesson_pages
+
+
+def test_course_page_queries_do_not_grow_with_lessons(client):
+    user = UserFactory()
+    client.force_login(user)
+    small, _ = _course_with_progress(user, lessons=10)
+    large, _ = _course_with_progress(user, lessons=200)
+    assert _queries(client, small.url) == _queries(client, large.url)
+
+
+def test_my_training_queries_do_not_grow_with_enrolments_or_progress(client):
+    one, many = UserFactory(), UserFactory()
+    _course_with_progress(one, lessons=10)
+    for _ in range(50):
+        _course_with_progress(many, lessons=4)
+    client.force_login(one)
+    count_one = _queries(client, "/fr/ma-formation/")
+    client.force_login(many)
+    count_many = _queries(client, "/fr/ma-formation/")
+    assert count_one == count_many
+
+
+def test_signed_in_lesson_page_queries_do_not_grow_with_the_module(client):
+    user = UserFactory()
+    client.force_login(user)
+    _small, small_lessons = _course_with_progress(user, lessons=4)
+    large, large_lessons = _course_with_progress(user, lessons=6)
+    module = large_lessons[0].get_parent()
+    for _ in range(100):
+        LessonPageFactory(parent=module)
+    small_count = _queries(client, small_lessons[-1].url)
+    assert small_count == _queries(client, large_lessons[-1].url)
+    assert small_count <= 30
+
+
+def test_marking_a_lesson_done_takes_a_bounded_number_of_queries(django_assert_max_num_queries):
+    user = UserFactory()
+    course, _modules, lessons = course_with_lessons(modules=2, lessons=30)
+    services.enrol(user=user, course=course)
+    with django_assert_max_num_queries(16):
+        services.complete_lesson(user=user, lesson=lessons[0])
