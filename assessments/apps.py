@@ -6,3 +6,17 @@ class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self) -> None:
+        from assessments import receivers
+        from assessments.h5p.services import lesson_h5p_requirements_met
+        from assessments.signals import h5p_result_recorded
+        from courses import completion
+
+        completion.register_activity_rule(
+            "h5p_activity",
+            lambda user, lesson: lesson_h5p_requirements_met(user=user, lesson=lesson),
+        )
+        h5p_result_recorded.connect(
+            receivers.complete_lesson_on_h5p_result, dispatch_uid="complete_lesson_on_h5p"
+        )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
 SHORT_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -197,6 +198,52 @@ class VideoBlock(blocks.StructBlock):
         value_class = VideoValue
 
 
+# H5P activities are uploaded and played by the assessments app; the block names the snippet by
+# its label, so this app does not import that one. Children are what
+# `assessments.h5p.services.lesson_h5p_activities` looks for.
+PRACTICE_EVIDENCE_HELP = _(
+    "H5P activities are graded in the learner's browser, so their scores can be forged: they are "
+    "practice evidence that counts toward completing a lesson, never alone toward a certificate. "
+    "Certificates rest on the quizzes graded on the server."
+)
+
+
+class H5PActivityBlock(blocks.StructBlock):
+    title = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        label=_("Title"),
+        help_text=_("Heading shown above the activity; leave empty to use the activity's title."),
+    )
+    activity = SnippetChooserBlock(
+        "assessments.H5PActivity",
+        label=_("H5P activity"),
+        help_text=_("An activity uploaded under H5P › H5P activities."),
+    )
+    pass_threshold = blocks.FloatBlock(
+        default=0,
+        min_value=0,
+        max_value=1,
+        label=_("Pass threshold"),
+        help_text=_(
+            "Scaled score the learner must reach, from 0 to 1 (0.8 = 80 %). "
+            "0: finishing the activity is enough."
+        ),
+    )
+    counts_for_completion = blocks.BooleanBlock(
+        required=False,
+        default=True,
+        label=_("Counts for completion"),
+        help_text=_("Tick if the lesson is completed only once this activity is passed."),
+    )
+
+    class Meta:
+        icon = "pick"
+        label = _("H5P activity")
+        template = "blocks/h5p_activity.html"
+        help_text = PRACTICE_EVIDENCE_HELP
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     rich_text = RichTextBlock()
     callout = CalloutBlock()
@@ -205,6 +252,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     image = ImageBlock()
     document = DocumentBlock()
     video = VideoBlock()
+    h5p_activity = H5PActivityBlock()
 
     class Meta:
         required = False

@@ -357,18 +357,6 @@ def h5p_block(activity, *, pass_threshold=0.0, counts_for_completion=True, title
     }
 
 
-def let_lessons_hold_h5p(monkeypatch) -> None:
-    """Until the lesson body declares the H5P block (progress issue), add it for one test."""
-    from assessments.blocks import H5PActivityBlock
-    from courses.models import LessonPage
-
-    stream_block = LessonPage._meta.get_field("body").stream_block
-    if "h5p_activity" not in stream_block.child_blocks:
-        block = H5PActivityBlock()
-        block.set_name("h5p_activity")
-        monkeypatch.setitem(stream_block.child_blocks, "h5p_activity", block)
-
-
 XAPI_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 XAPI_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 

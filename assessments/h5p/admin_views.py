@@ -25,7 +25,7 @@ from assessments.h5p.permissions import (
     can_view_h5p_results,
 )
 from assessments.models import H5PActivity, H5PLibrary, XAPIStatement
-from assessments.models.h5p import PRACTICE_EVIDENCE_HELP
+from courses.blocks import PRACTICE_EVIDENCE_HELP
 from people.models import User
 
 

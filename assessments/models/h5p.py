@@ -17,12 +17,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-PRACTICE_EVIDENCE_HELP = _(
-    "H5P activities are graded in the learner's browser, so their scores can be forged: they are "
-    "practice evidence that counts toward completing a lesson, never alone toward a certificate. "
-    "Certificates rest on the quizzes graded on the server."
-)
-
 
 class H5PLibraryQuerySet(models.QuerySet):
     def approved(self) -> H5PLibraryQuerySet:

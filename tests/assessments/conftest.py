@@ -8,13 +8,7 @@ from tests.factories import (
     UserFactory,
     h5p_activity,
     h5p_block,
-    let_lessons_hold_h5p,
 )
-
-
-@pytest.fixture
-def lessons_hold_h5p(monkeypatch):
-    let_lessons_hold_h5p(monkeypatch)
 
 
 @pytest.fixture
@@ -23,7 +17,7 @@ def activity(db):
 
 
 @pytest.fixture
-def lesson(lessons_hold_h5p, activity):
+def lesson(activity):
     return LessonPageFactory(body=[h5p_block(activity)])
 
 

@@ -102,7 +102,7 @@ def test_lesson_asks_visitors_to_sign_in_before_the_activity(client, lesson):
     assert "data-h5p-start" not in html
 
 
-def test_unpublished_activity_is_not_offered_in_a_lesson(lessons_hold_h5p, learner_client):
+def test_unpublished_activity_is_not_offered_in_a_lesson(learner_client):
     draft = h5p_activity(publish=False, score=1)
     lesson = LessonPageFactory(body=[h5p_block(draft)])
     html = learner_client.get(lesson.url).content.decode()

@@ -148,7 +148,7 @@ def test_anonymous_statement_is_refused(client, lesson, activity):
 
 
 def test_lesson_completes_when_every_counting_activity_reaches_its_threshold(
-    lessons_hold_h5p, learner_client, learner
+    learner_client, learner
 ):
     graded = h5p_activity(title="Cas pratique", score=7)
     optional = h5p_activity(title="Révision", score=1)
@@ -166,6 +166,24 @@ def test_lesson_completes_when_every_counting_activity_reaches_its_threshold(
 
     post(learner_client, lesson, statement(graded, raw=9))
     assert services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
+
+
+def test_an_enrolled_learner_s_lesson_is_completed_by_its_h5p_result(learner_client, learner):
+    from courses import services as course_services
+    from courses.models import LessonProgress
+
+    graded = h5p_activity(title="Cas pratique", score=7)
+    lesson = LessonPageFactory(body=[h5p_block(graded, pass_threshold=0.8)])
+    course = lesson.get_parent().get_parent().specific
+    course_services.enrol(user=learner, course=course)
+    with pytest.raises(course_services.ProgressRefused):
+        course_services.complete_lesson(user=learner, lesson=lesson)  # the button is not enough
+
+    post(learner_client, lesson, statement(graded, raw=7))
+    assert not LessonProgress.objects.filter(user=learner, completed_at__isnull=False).exists()
+    post(learner_client, lesson, statement(graded, raw=9))
+    progress = LessonProgress.objects.get(user=learner, lesson=lesson)
+    assert progress.completed_at is not None
 
 
 def test_a_lesson_without_h5p_has_its_requirements_met(learner):

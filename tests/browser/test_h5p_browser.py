@@ -5,12 +5,12 @@ from playwright.sync_api import expect
 
 from assessments.h5p.services import lesson_h5p_requirements_met
 from assessments.models import H5PUserState, XAPIStatement
+from courses import services as course_services
 from tests.factories import (
     LessonPageFactory,
     UserFactory,
     h5p_activity,
     h5p_block,
-    let_lessons_hold_h5p,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,12 +33,12 @@ def _sign_in(page, live_server, user):
 def test_learner_plays_an_activity_in_the_sandbox_and_the_result_is_recorded(
     page, live_server, monkeypatch, screenshot_dir
 ):
-    let_lessons_hold_h5p(monkeypatch)
     activity = h5p_activity(title="Qualifier les faits", score=8, max_score=10)
     lesson = LessonPageFactory(
         title="La loi n° 2012-023", body=[h5p_block(activity, pass_threshold=0.75)]
     )
     learner = UserFactory()
+    course_services.enrol(user=learner, course=lesson.get_parent().get_parent().specific)
     _sign_in(page, live_server, learner)
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
@@ -86,5 +86,7 @@ def test_learner_plays_an_activity_in_the_sandbox_and_the_result_is_recorded(
         page.wait_for_timeout(500)
     assert '"clicks":1' in H5PUserState.objects.get(user=learner).state
     page.reload()
+    # The result completed the lesson.
+    expect(page.get_by_text("Vous avez terminé cette leçon.")).to_be_visible()
     page.get_by_role("button", name="Commencer l'activité").click()
     expect(page.frame_locator("iframe[sandbox]").get_by_text("Clics : 1")).to_be_visible()
