@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.urls import is_valid_path
 from django.utils import translation
 
 
@@ -18,7 +19,13 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        # A view outside the language-prefixed URLs (admin, H5P player, healthz) that answers
+        # 404 itself keeps its 404: the visitor is not sent to a prefixed copy of the URL.
+        own_404 = response.status_code == 404 and is_valid_path(
+            request.path_info, getattr(request, "urlconf", None)
+        )
+        if not own_404:
+            response = super().process_response(request, response)
         language = translation.get_language_from_path(request.path_info)
         if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             # Remember the visitor's choice for URLs without a language prefix.

@@ -6,6 +6,8 @@ from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Locale
 
+from courses import admin_views
+from courses.admin_views import can_follow_progress
 from courses.models import CourseIndexPage
 
 
@@ -37,4 +39,31 @@ class CourseTreeMenuItem(MenuItem):
 def register_course_tree_menu_item():
     return CourseTreeMenuItem(
         _("Courses"), reverse("courses_tree"), icon_name="folder-open-inverse", order=150
+    )
+
+
+# --- Staff: enrolments and each learner's progress ----------------------------------------------
+
+
+class ProgressReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_follow_progress(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_progress_urls():
+    return [
+        path("enrolments/", admin_views.enrolment_list, name="courses_enrolments"),
+        path(
+            "enrolments/learner/<int:user_id>/",
+            admin_views.learner_progress,
+            name="courses_learner_progress",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_progress_report_menu_item():
+    return ProgressReportMenuItem(
+        _("Enrolments and progress"), reverse("courses_enrolments"), icon_name="list-ul", order=50
     )

@@ -31,3 +31,15 @@ def test_choosing_english_is_remembered_for_unprefixed_urls(client):
     client.get("/en/")
     response = client.get("/")
     assert response["Location"] == "/en/"
+
+
+def test_a_404_of_a_view_outside_the_language_prefix_stays_a_404(client):
+    response = client.get("/h5p/embed/00000000-0000-0000-0000-000000000000/")
+    assert response.status_code in (400, 404)
+    assert client.get("/documents/999999/nothing.pdf").status_code == 404
+
+
+def test_an_unprefixed_page_url_is_sent_to_its_french_version(client):
+    response = client.get("/ma-formation/")
+    assert response.status_code == 302
+    assert response["Location"] == "/fr/ma-formation/"
