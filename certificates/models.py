@@ -1,1 +1,230 @@
-# Certificates and the national training register arrive with their issues.
+"""Certificates: official, append-only records of a completed training.
+
+A certificate is issued once per enrolment (or manually by staff, for training delivered in
+person). Its issue date never changes; a re-issue is a new certificate that supersedes the old.
+Revocation keeps the row with who, when and why. The status is derived, never stored."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from certificates.codes import grouped
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class CertificateQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CertificateQuerySet:
+        """Holders see their own; managers their institutions' people; staff and the committee
+        everything."""
+        from people.models import Membership
+        from people.roles import is_committee_member
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.is_staff or is_committee_member(user):
+            return self
+        managed = Membership.objects.managed_by(user).values("institution")
+        return self.filter(
+            Q(holder=user) | Q(holder__memberships__institution__in=managed)
+        ).distinct()
+
+    def of(self, user) -> CertificateQuerySet:
+        return self.filter(holder=user)
+
+    def current(self) -> CertificateQuerySet:
+        """Neither revoked nor superseded (they may have expired)."""
+        return self.filter(revoked_at__isnull=True, superseded_by__isnull=True)
+
+    def missing_pdf(self) -> CertificateQuerySet:
+        return self.filter(revoked_at__isnull=True, pdf="")
+
+    def expiring_by(self, day: datetime.date) -> CertificateQuerySet:
+        return self.current().filter(valid_until__isnull=False, valid_until__lte=day)
+
+
+class Certificate(models.Model):
+    enrolment = models.OneToOneField(
+        "courses.Enrolment",
+        verbose_name=_("enrolment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        help_text=_("Empty for a certificate issued by hand (training delivered in person)."),
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    course_version = models.CharField(_("course version"), max_length=20)
+    code = models.CharField(_("verification code"), max_length=32, unique=True, editable=False)
+    issued_on = models.DateField(_("issued on"), editable=False)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    manual_reason = models.TextField(_("reason for a manual issue"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("holder notified at"), null=True, blank=True)
+
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(_("reason for the revocation"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+    )
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(enrolment__isnull=False) | ~Q(manual_reason=""),
+                name="manual_certificate_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
+                name="revocation_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_code} — {self.holder} — {self.course}"
+
+    @property
+    def display_code(self) -> str:
+        return grouped(self.code)
+
+    def status_on(self, day: datetime.date) -> str:
+        if self.revoked_at:
+            return CertificateStatus.REVOKED
+        if self.superseded_by_id:
+            return CertificateStatus.SUPERSEDED
+        if self.valid_until and self.valid_until < day:
+            return CertificateStatus.EXPIRED
+        return CertificateStatus.VALID
+
+    @property
+    def status(self) -> str:
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return CertificateStatus(self.status).label
+
+    @property
+    def is_manual(self) -> bool:
+        return self.enrolment_id is None
+
+
+class ReminderThreshold(models.IntegerChoices):
+    DAYS_90 = 90, _("90 days before expiry")
+    DAYS_30 = 30, _("30 days before expiry")
+    DAYS_7 = 7, _("7 days before expiry")
+    ON_EXPIRY = 0, _("On expiry")
+
+
+class CertificateReminder(models.Model):
+    """One row per certificate and threshold: the database refuses a second reminder."""
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    threshold = models.PositiveSmallIntegerField(_("threshold"), choices=ReminderThreshold.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "threshold"], name="one_certificate_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate.display_code} — {self.get_threshold_display()}"
+
+
+@register_setting(icon="doc-full")
+class CertificateSettings(BaseSiteSetting):
+    signatory_name = models.CharField(_("signatory's name"), max_length=200, blank=True)
+    signatory_title = models.CharField(
+        _("signatory's title"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. Director of the National Institute of Judicial Training"),
+    )
+    institution_name = models.CharField(
+        _("issuing institution"),
+        max_length=200,
+        blank=True,
+        help_text=_("Printed at the top of the certificate."),
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("certificates")

@@ -174,7 +174,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Certificates: expiry reminders (one per threshold, safe to run twice) and the PDFs that a
+    # killed worker left unrendered.
+    "certificates-expiry-reminders": {
+        "task": "certificates.send_expiry_reminders",
+        "schedule": 6 * 3600,
+    },
+    "certificates-missing-pdfs": {"task": "certificates.sweep_missing_pdfs", "schedule": 600},
+}
 
 # --- Wagtail ---------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Formation judiciaire — lutte contre la traite"

@@ -16,12 +16,14 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # The H5P player and its xAPI intake: no language prefix (the sandboxed frame asks for them).
     path("", include("assessments.urls")),
+    path("", include("certificates.qr_urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/profile/", people_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("", include("courses.urls")),
+    path("", include("certificates.urls")),
     path("", wagtail_serve, {"path": ""}, name="home"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -435,3 +435,45 @@ class EnrolmentFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     course = factory.SubFactory(CoursePageFactory)
+
+
+# --- Certificates -------------------------------------------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from certificates.codes import new_code  # noqa: E402
+
+
+def completed_enrolment(*, user=None, course=None, modules: int = 1, lessons: int = 1, **fields):
+    """An enrolment whose course the learner has completed through the services (the signal is
+    sent after commit: wrap in django_capture_on_commit_callbacks(execute=True) to issue)."""
+    from courses import services
+
+    if course is None:
+        course, _modules, lesson_pages = course_with_lessons(
+            modules=modules, lessons=lessons, **fields
+        )
+    else:
+        from courses.models import LessonPage
+
+        lesson_pages = list(LessonPage.objects.descendant_of(course).live())
+    user = user or UserFactory()
+    enrolment = services.enrol(user=user, course=course)
+    for lesson in lesson_pages:
+        services.complete_lesson(user=user, lesson=lesson)
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+class CertificateFactory(DjangoModelFactory):
+    """A certificate row as the services would write it (no PDF, no audit entry)."""
+
+    class Meta:
+        model = "certificates.Certificate"
+
+    holder = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CoursePageFactory)
+    course_version = "1.0"
+    code = factory.LazyFunction(new_code)
+    issued_on = factory.LazyFunction(timezone.localdate)
+    manual_reason = "Formation en présentiel"

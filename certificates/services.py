@@ -1,0 +1,180 @@
+"""Writes on certificates. Every write leaves a Wagtail audit log entry.
+
+The issue date is set once, at creation, and no service ever updates it: every later write
+names its `update_fields`, none of which is `issued_on`."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from certificates.codes import new_code
+from certificates.models import Certificate, add_months
+from courses.models import CoursePage, Enrolment
+from people.models import User
+
+
+class CertificateRefused(Exception):
+    """A write that cannot be done; `message` is shown to the user (French by default)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _canonical_course(course: CoursePage) -> CoursePage:
+    from courses.services import canonical
+
+    return canonical(course)
+
+
+def _valid_until(course: CoursePage, issued_on: datetime.date) -> datetime.date | None:
+    months = course.certificate_validity_months
+    return add_months(issued_on, months) if months else None
+
+
+def _create(**fields) -> Certificate:
+    # A fresh code each attempt: a collision of 140 random bits is only theoretical, but the
+    # unique constraint would turn it into an error rather than a shared code.
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(code=new_code(), **fields)
+        except IntegrityError:
+            if (
+                "enrolment" in fields
+                and Certificate.objects.filter(enrolment=fields["enrolment"]).exists()
+            ):
+                raise
+    raise IntegrityError("could not draw a unique verification code")
+
+
+def _supersede_older(*, certificate: Certificate, user: User | None) -> list[Certificate]:
+    """The holder's earlier current certificates for the courses this one refreshes."""
+    course = certificate.course
+    refreshed = CoursePage.objects.filter(
+        refresher_course__translation_key=course.translation_key
+    ).values_list("translation_key", flat=True)
+    older = (
+        Certificate.objects.select_for_update()
+        .current()
+        .filter(holder=certificate.holder, course__translation_key__in=list(refreshed))
+        .exclude(pk=certificate.pk)
+        .filter(created_at__lte=certificate.created_at)
+    )
+    superseded = []
+    for old in older:
+        old.superseded_by = certificate
+        old.superseded_at = timezone.now()
+        old.save(update_fields=["superseded_by", "superseded_at"])
+        log(
+            instance=old,
+            action="certificates.supersede",
+            user=user,
+            data={"superseded_by": certificate.display_code},
+        )
+        superseded.append(old)
+    return superseded
+
+
+def _enqueue_render(certificate: Certificate) -> None:
+    from certificates.tasks import render_certificate_pdf_task
+
+    # After commit: the worker must see the row.
+    render_certificate_pdf_task.delay_on_commit(certificate.pk)
+
+
+def issue_certificate(*, enrolment: Enrolment) -> Certificate:
+    """The certificate of a completed enrolment: created once, whatever the number of calls
+    (duplicated signal, concurrent completion); the PDF is rendered after commit."""
+    existing = Certificate.objects.filter(enrolment=enrolment).first()
+    if existing:
+        return existing
+    if not enrolment.is_completed:
+        raise CertificateRefused(_("The course is not completed: no certificate can be issued."))
+    course = _canonical_course(enrolment.course)
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            certificate = _create(
+                enrolment=enrolment,
+                holder=enrolment.user,
+                course=course,
+                course_version=course.version,
+                issued_on=today,
+                valid_until=_valid_until(course, today),
+            )
+            log(instance=certificate, action="certificates.issue", user=None)
+            _supersede_older(certificate=certificate, user=None)
+            _enqueue_render(certificate)
+    except IntegrityError:
+        # Another process issued it meanwhile: the database kept one.
+        return Certificate.objects.get(enrolment=enrolment)
+    return certificate
+
+
+def issue_manual_certificate(
+    *, holder: User, course: CoursePage, issued_by: User, reason: str
+) -> Certificate:
+    """A certificate for training delivered in person; the reason is recorded."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateRefused(_("Give the reason for issuing this certificate by hand."))
+    course = _canonical_course(course)
+    today = timezone.localdate()
+    with transaction.atomic():
+        certificate = _create(
+            enrolment=None,
+            holder=holder,
+            course=course,
+            course_version=course.version,
+            issued_on=today,
+            valid_until=_valid_until(course, today),
+            issued_by=issued_by,
+            manual_reason=reason,
+        )
+        log(
+            instance=certificate,
+            action="certificates.issue_manual",
+            user=issued_by,
+            data={"reason": reason},
+        )
+        _supersede_older(certificate=certificate, user=issued_by)
+        _enqueue_render(certificate)
+    return certificate
+
+
+def revoke_certificate(*, certificate: Certificate, revoked_by: User, reason: str) -> Certificate:
+    """Revoke: the row stays, with who, when and why; the verification page shows it at once."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateRefused(_("Give the reason for the revocation."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at:
+            raise CertificateRefused(_("This certificate is already revoked."))
+        certificate.revoked_at = timezone.now()
+        certificate.revoked_by = revoked_by
+        certificate.revocation_reason = reason
+        certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        log(
+            instance=certificate,
+            action="certificates.revoke",
+            user=revoked_by,
+            data={"reason": reason},
+        )
+    return certificate
+
+
+def request_pdf(*, certificate: Certificate, user: User | None) -> Certificate:
+    """Render a missing PDF now (the holder is waiting for the download)."""
+    from certificates.tasks import render_certificate_pdf
+
+    if not certificate.pdf:
+        render_certificate_pdf(certificate.pk, requested_by=user)
+        certificate.refresh_from_db()
+    return certificate

@@ -1,0 +1,97 @@
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from certificates.codes import grouped, normalise
+from certificates.models import Certificate
+from certificates.services import request_pdf
+
+# Verification lookups per visitor address and window: enough for a clerk checking a pile of
+# certificates, far too few to guess codes (and a code has 140 random bits anyway).
+VERIFY_LIMIT = 30
+VERIFY_WINDOW = 600
+
+
+def _rate_limited(request) -> bool:
+    key = "certificates:verify:" + request.META.get("REMOTE_ADDR", "")
+    cache.add(key, 0, VERIFY_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, VERIFY_WINDOW)
+        count = 1
+    return count > VERIFY_LIMIT
+
+
+def _too_many(request):
+    return render(request, "certificates/verify_limited.html", status=429)
+
+
+@require_GET
+def verify_form(request):
+    error = ""
+    typed = request.GET.get("code", "")
+    if "code" in request.GET:
+        if _rate_limited(request):
+            return _too_many(request)
+        code = normalise(typed)
+        if code:
+            return redirect("certificate_verify", code=grouped(code))
+        error = _("A verification code has 28 letters and digits, e.g. 7K3M-9QWX-…")
+    return render(request, "certificates/verify_form.html", {"typed": typed, "error": error})
+
+
+@require_GET
+@never_cache
+def verify(request, code: str):
+    if _rate_limited(request):
+        return _too_many(request)
+    normalised = normalise(code)
+    certificate = (
+        Certificate.objects.select_related("holder", "course", "superseded_by")
+        .filter(code=normalised)
+        .first()
+        if normalised
+        else None
+    )
+    if certificate is None:
+        # One answer for a malformed code and an unknown one: nothing to learn from the difference.
+        return render(request, "certificates/verify_not_found.html", status=404)
+    return render(
+        request,
+        "certificates/verify.html",
+        {"certificate": certificate, "status": certificate.status},
+    )
+
+
+@login_required
+def my_certificates(request):
+    certificates = (
+        Certificate.objects.of(request.user)
+        .select_related("course", "course__refresher_course", "superseded_by")
+        .order_by("-issued_on", "-pk")
+    )
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {"certificates": certificates, "today": timezone.localdate()},
+    )
+
+
+@login_required
+def download(request, certificate_id: int):
+    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=certificate_id)
+    if certificate.revoked_at:
+        raise Http404
+    certificate = request_pdf(certificate=certificate, user=request.user)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"attestation-{certificate.code}.pdf",
+        content_type="application/pdf",
+    )
