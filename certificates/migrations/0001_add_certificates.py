@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('courses', '0007_add_quiz_block_to_lessons'),
+        ('courses', '0005_add_h5p_block_to_lessons'),
         ('wagtailcore', '0098_apitoken'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

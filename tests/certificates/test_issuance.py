@@ -27,9 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _actions(certificate):
-    return list(
-        ModelLogEntry.objects.for_instance(certificate).values_list("action", flat=True)
-    )
+    return list(ModelLogEntry.objects.for_instance(certificate).values_list("action", flat=True))
 
 
 def test_completing_a_course_issues_one_certificate_with_its_pdf(

@@ -78,9 +78,11 @@ def test_rendering_twice_replaces_the_file_and_stores_its_sha256(certificate, se
     files = list((settings.MEDIA_ROOT / "certificates").iterdir())
     assert [f.name for f in files] == [f"{certificate.code}.pdf"]
     # A re-render is in the audit log.
-    assert ModelLogEntry.objects.for_instance(certificate).filter(
-        action="certificates.render"
-    ).exists()
+    assert (
+        ModelLogEntry.objects.for_instance(certificate)
+        .filter(action="certificates.render")
+        .exists()
+    )
 
 
 def test_a_pdf_is_under_100_kb(certificate):
