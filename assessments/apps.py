@@ -10,6 +10,10 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         from assessments import receivers
         from assessments.h5p.services import lesson_h5p_requirements_met
+        from assessments.quizzes.services import (
+            lesson_quizzes_passed,
+            modules_with_passed_assessment,
+        )
         from assessments.signals import h5p_result_recorded
         from courses import completion
 
@@ -17,6 +21,10 @@ class AssessmentsConfig(AppConfig):
             "h5p_activity",
             lambda user, lesson: lesson_h5p_requirements_met(user=user, lesson=lesson),
         )
+        # A lesson with a quiz block is completed once its quizzes are passed; a module with an
+        # assessment once its lessons are done and the assessment passed.
+        completion.register_activity_rule("quiz", lesson_quizzes_passed)
+        completion.register_module_rule("assessment", modules_with_passed_assessment)
         h5p_result_recorded.connect(
             receivers.complete_lesson_on_h5p_result, dispatch_uid="complete_lesson_on_h5p"
         )

@@ -11,7 +11,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from assessments.h5p import admin_views
 from assessments.h5p.permissions import can_approve_libraries, can_preview_h5p, can_view_h5p_results
-from assessments.models import H5PActivity, H5PLibrary
+from assessments.models import CaseScenario, H5PActivity, H5PLibrary, Question, QuestionBank, Quiz
+from assessments.quizzes import admin_views as quiz_admin_views
 
 
 class H5PActivityViewSet(SnippetViewSet):
@@ -121,4 +122,95 @@ def h5p_listing_buttons(snippet, user, next_url=None):
             f"{reverse('h5p_admin_results')}?activity={snippet.pk}",
             icon_name="list-ul",
             priority=20,
+        )
+
+
+# --- Quizzes -------------------------------------------------------------------------------------
+
+
+class QuestionBankViewSet(SnippetViewSet):
+    model = QuestionBank
+    icon = "folder-open-inverse"
+    menu_label = _("Question banks")
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    list_display = ["__str__", "bank", "category", "kind", "external_id", "locale"]
+    list_filter = ["bank", "kind", "locale"]
+    search_fields = ["text", "external_id", "category"]
+
+
+class CaseScenarioViewSet(SnippetViewSet):
+    model = CaseScenario
+    icon = "group"
+    menu_label = _("Case scenarios")
+    list_display = ["title", "bank", "locale"]
+    search_fields = ["title"]
+
+
+class QuizViewSet(SnippetViewSet):
+    model = Quiz
+    icon = "tasks"
+    menu_label = _("Quizzes")
+    list_display = ["title", "module", "bank", "pass_mark", "locale"]
+    list_filter = ["locale"]
+    search_fields = ["title"]
+
+
+class QuizViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("Quizzes")
+    menu_icon = "tasks"
+    menu_order = 240
+    items = (QuizViewSet, QuestionBankViewSet, QuestionViewSet, CaseScenarioViewSet)
+
+
+register_snippet(QuizViewSetGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_quiz_admin_urls():
+    return [
+        path(
+            "quizzes/banks/<int:pk>/import/",
+            quiz_admin_views.ImportQuestionsView.as_view(),
+            name="quiz_admin_import",
+        ),
+        path(
+            "quizzes/banks/<int:pk>/export/",
+            quiz_admin_views.export_bank,
+            name="quiz_admin_export",
+        ),
+        path(
+            "quizzes/import-template/",
+            quiz_admin_views.import_template,
+            name="quiz_admin_template",
+        ),
+        path(
+            "quizzes/<int:pk>/statistics/",
+            quiz_admin_views.QuizStatisticsView.as_view(),
+            name="quiz_admin_statistics",
+        ),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def quiz_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, QuestionBank) and user.has_perm("assessments.add_question"):
+        yield ListingButton(
+            _("Import / export"),
+            reverse("quiz_admin_import", args=[snippet.pk]),
+            icon_name="upload",
+            priority=10,
+        )
+    if isinstance(snippet, Quiz) and user.has_perm("assessments.view_quiz"):
+        yield ListingButton(
+            _("Statistics"),
+            reverse("quiz_admin_statistics", args=[snippet.pk]),
+            icon_name="list-ul",
+            priority=10,
         )

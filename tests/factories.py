@@ -477,3 +477,154 @@ class CertificateFactory(DjangoModelFactory):
     code = factory.LazyFunction(new_code)
     issued_on = factory.LazyFunction(timezone.localdate)
     manual_reason = "Formation en présentiel"
+
+
+# --- Quizzes (server-graded) --------------------------------------------------------------------
+
+
+def question_bank(name: str = ""):
+    import uuid
+
+    from assessments.models import QuestionBank
+
+    return QuestionBank.objects.create(name=name or f"Banque {uuid.uuid4().hex[:8]}")
+
+
+def quiz_question(
+    bank,
+    *,
+    kind: str = "single",
+    choices: int = 4,
+    correct=(0,),
+    category: str = "",
+    text: str = "",
+    scenario=None,
+    explanation: str = "Parce que la loi le dit.",
+    english: bool = False,
+):
+    """A French question with `choices` choices, the ones at the `correct` positions right; with
+    `english`, its English translation (same choice keys)."""
+    from assessments.models import Choice, Question
+
+    question = Question(
+        bank=bank,
+        kind=kind,
+        category=category,
+        text=text or f"Question {Question.objects.count() + 1} ?",
+        scenario=scenario,
+        explanation=explanation,
+    )
+    question.choices = [
+        Choice(text=f"Réponse {i + 1}", is_correct=i in correct, sort_order=i)
+        for i in range(choices)
+    ]
+    question.save()
+    if english:
+        from wagtail.models import Locale
+
+        translation = Question(
+            bank=bank,
+            kind=kind,
+            category=category,
+            text=f"EN {question.text}",
+            explanation="Because the law says so.",
+            translation_key=question.translation_key,
+            locale=Locale.objects.get(language_code="en"),
+        )
+        translation.choices = [
+            Choice(key=c.key, text=f"Answer {i + 1}", is_correct=c.is_correct, sort_order=i)
+            for i, c in enumerate(question.choices.all())
+        ]
+        translation.save()
+    return question
+
+
+def quiz_with_questions(*, questions: int = 4, bank=None, **quiz_fields):
+    """A quiz drawing from a bank of `questions` single-choice questions (first choice right)."""
+    from assessments.models import Quiz
+
+    bank = bank or question_bank()
+    for _ in range(questions):
+        quiz_question(bank)
+    quiz_fields.setdefault("title", "Évaluation")
+    quiz_fields.setdefault("shuffle_questions", False)
+    quiz_fields.setdefault("shuffle_choices", False)
+    quiz_fields.setdefault("pass_mark", 50)
+    return Quiz.objects.create(bank=bank, **quiz_fields)
+
+
+def quiz_block(quiz) -> dict:
+    return {"type": "quiz", "value": {"quiz": quiz.pk}}
+
+
+def right_answers(attempt) -> dict[int, list[str]]:
+    """{question id: the right choice keys} for an attempt (tests only: the server's key)."""
+    from assessments.models import Choice
+
+    keys: dict[int, list[str]] = {pk: [] for pk in attempt.question_ids}
+    for question_id, key in Choice.objects.filter(
+        question_id__in=keys, is_correct=True
+    ).values_list("question_id", "key"):
+        keys[question_id].append(str(key))
+    return keys
+
+
+def wrong_answers(attempt) -> dict[int, list[str]]:
+    from assessments.models import Choice
+
+    keys: dict[int, list[str]] = {}
+    for question_id, key in Choice.objects.filter(
+        question_id__in=attempt.question_ids, is_correct=False
+    ).values_list("question_id", "key"):
+        keys.setdefault(question_id, [str(key)])
+    return keys
+
+
+# --- Manager area (issue 8) ---------------------------------------------------------------------
+
+
+def manager_of(institution=None, **user_fields):
+    """An active manager of `institution` (a new one by default) with a TOTP authenticator, as
+    the MFA middleware requires of managers."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from people import services
+
+    institution = institution or InstitutionFactory()
+    user = UserFactory(**user_fields)
+    services.add_member(user=user, institution=institution, role=MembershipRole.MANAGER)
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def member_of(institution, **user_fields):
+    """An active learner of `institution`."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, institution=institution)
+    return user
+
+
+def members_of(institution, count: int) -> list:
+    """`count` active learners of `institution`, created in bulk (no password: for budgets)."""
+    from people.models import User
+
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        [
+            User(email=f"cadet{start + i}-{institution.pk}@exemple.ml", full_name=f"Cadet {i:04}")
+            for i in range(count)
+        ]
+    )
+    users = list(User.objects.filter(email__in=[u.email for u in users]))
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                user=u,
+                institution=institution,
+                role=MembershipRole.LEARNER,
+                status=MembershipStatus.ACTIVE,
+            )
+            for u in users
+        ]
+    )
+    return users

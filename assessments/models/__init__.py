@@ -1,4 +1,4 @@
-"""Models of the assessments app: H5P packages and results now; quizzes arrive with their issue."""
+"""Models of the assessments app: H5P packages and results; server-graded quizzes."""
 
 from assessments.models.h5p import (
     H5PActivity,
@@ -6,5 +6,34 @@ from assessments.models.h5p import (
     H5PUserState,
     XAPIStatement,
 )
+from assessments.models.quizzes import (
+    PARTIAL_CREDIT_RULE,
+    Answer,
+    Attempt,
+    AttemptStatus,
+    CaseScenario,
+    Choice,
+    FeedbackPolicy,
+    Question,
+    QuestionBank,
+    QuestionKind,
+    Quiz,
+)
 
-__all__ = ["H5PActivity", "H5PLibrary", "H5PUserState", "XAPIStatement"]
+__all__ = [
+    "PARTIAL_CREDIT_RULE",
+    "Answer",
+    "Attempt",
+    "AttemptStatus",
+    "CaseScenario",
+    "Choice",
+    "FeedbackPolicy",
+    "H5PActivity",
+    "H5PLibrary",
+    "H5PUserState",
+    "Question",
+    "QuestionBank",
+    "QuestionKind",
+    "Quiz",
+    "XAPIStatement",
+]

@@ -1,0 +1,1 @@
+"""Server-graded quizzes: attempts, grading, import/export, statistics, learner views."""

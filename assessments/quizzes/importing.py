@@ -1,0 +1,340 @@
+"""Import and export of a question bank as a spreadsheet (XLSX or CSV), one row per question.
+
+Columns (first row; the template downloadable from the admin has them):
+
+    external_id   unique reference in the bank, e.g. C1M1Q1: a re-import updates that question
+    category      e.g. a module code; quizzes draw by category
+    type          single | multiple | true_false
+    question_fr   question_en (English optional)
+    choice_1_fr … choice_6_fr, choice_1_en … choice_6_en   at least two choices
+    correct       the numbers of the right choices, e.g. « 1 » or « 1;3 »
+    explanation_fr explanation_en source
+
+The import is all or nothing: every row is checked first (dry run), each problem reported in
+French with its row number; nothing is written while a single row is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from wagtail.models import Locale
+
+from assessments.models import Choice, Question, QuestionBank, QuestionKind
+
+MAX_CHOICES = 6
+COLUMNS = [
+    "external_id",
+    "category",
+    "type",
+    "question_fr",
+    "question_en",
+    *[f"choice_{i}_fr" for i in range(1, MAX_CHOICES + 1)],
+    *[f"choice_{i}_en" for i in range(1, MAX_CHOICES + 1)],
+    "correct",
+    "explanation_fr",
+    "explanation_en",
+    "source",
+]
+REQUIRED = ["external_id", "type", "question_fr", "correct"]
+MAX_ROWS = 2000
+
+
+class ImportFileError(Exception):
+    """The file itself cannot be read; `message` is in French, for the editor."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class RowPlan:
+    number: int
+    external_id: str
+    category: str
+    kind: str
+    text: dict[str, str]
+    choices: dict[str, list[str]]
+    correct: set[int]
+    explanation: dict[str, str]
+    source: str
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowPlan] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
+    name = filename.lower()
+    try:
+        if name.endswith(".xlsx"):
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            values = [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+        elif name.endswith(".csv"):
+            text = content.decode("utf-8-sig")
+            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+            values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+        else:
+            raise ImportFileError("Format non pris en charge : envoyez un fichier .xlsx ou .csv.")
+    except ImportFileError:
+        raise
+    except Exception as error:
+        raise ImportFileError(
+            "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un classeur .xlsx ou "
+            "d'un fichier .csv en UTF-8."
+        ) from error
+    if not values:
+        raise ImportFileError("Le fichier est vide.")
+    header = [h.strip().lower() for h in values[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFileError(
+            "Colonnes obligatoires absentes de la première ligne : " + ", ".join(missing) + "."
+        )
+    rows = [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(f"Trop de lignes : {MAX_ROWS} questions au plus par fichier.")
+    return rows
+
+
+def check_rows(rows: list[dict[str, str]]) -> ImportReport:
+    """The dry run: every row's problems, in French, with its line number in the file."""
+    report = ImportReport()
+    seen: dict[str, int] = {}
+    kinds = {k.value for k in QuestionKind}
+    for index, row in enumerate(rows, start=2):
+        problems = []
+        external_id = row.get("external_id", "").strip()
+        if not external_id:
+            problems.append("l'identifiant (external_id) est vide")
+        elif external_id in seen:
+            problems.append(f"l'identifiant {external_id} figure déjà ligne {seen[external_id]}")
+        else:
+            seen[external_id] = index
+        kind = row.get("type", "").strip().lower()
+        if kind not in kinds:
+            problems.append(f"type « {kind} » inconnu (single, multiple ou true_false)")
+        if not row.get("question_fr", "").strip():
+            problems.append("le texte de la question en français est vide")
+        choices = {
+            lang: [
+                row.get(f"choice_{i}_{lang}", "").strip()
+                for i in range(1, MAX_CHOICES + 1)
+                if row.get(f"choice_{i}_{lang}", "").strip()
+            ]
+            for lang in ("fr", "en")
+        }
+        if len(choices["fr"]) < 2:
+            problems.append("il faut au moins deux réponses en français")
+        if choices["en"] and len(choices["en"]) != len(choices["fr"]):
+            problems.append("les réponses anglaises ne correspondent pas aux françaises")
+        if kind == QuestionKind.TRUE_FALSE and len(choices["fr"]) != 2:
+            problems.append("une question vrai/faux a exactement deux réponses")
+        correct: set[int] = set()
+        for part in row.get("correct", "").replace(",", ";").split(";"):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or not 1 <= int(part) <= len(choices["fr"]):
+                problems.append(f"bonne réponse « {part} » : donnez le numéro d'une réponse")
+            else:
+                correct.add(int(part))
+        if not correct:
+            problems.append("aucune bonne réponse indiquée (colonne correct)")
+        elif kind != QuestionKind.MULTIPLE and len(correct) != 1:
+            problems.append("une seule bonne réponse pour ce type de question")
+        if problems:
+            report.errors.append(f"Ligne {index} : " + " ; ".join(problems) + ".")
+            continue
+        report.rows.append(
+            RowPlan(
+                number=index,
+                external_id=external_id,
+                category=row.get("category", "").strip(),
+                kind=kind,
+                text={lang: row.get(f"question_{lang}", "").strip() for lang in ("fr", "en")},
+                choices=choices,
+                correct=correct,
+                explanation={
+                    lang: row.get(f"explanation_{lang}", "").strip() for lang in ("fr", "en")
+                },
+                source=row.get("source", "").strip(),
+            )
+        )
+    return report
+
+
+def _write_question(
+    *, question: Question | None, plan: RowPlan, bank, locale, lang: str, keys: list[str]
+) -> Question:
+    question = question or Question()
+    question.bank = bank
+    question.locale = locale
+    question.external_id = plan.external_id
+    question.category = plan.category
+    question.kind = plan.kind
+    question.text = plan.text[lang]
+    question.explanation = plan.explanation[lang] or plan.explanation["fr"]
+    question.source_reference = plan.source
+    texts = plan.choices[lang] or plan.choices["fr"]
+    existing = list(question.choices.all()) if question.pk else []
+    question.choices = [
+        Choice(
+            pk=existing[i].pk if i < len(existing) else None,
+            key=keys[i],
+            text=text,
+            is_correct=(i + 1) in plan.correct,
+            sort_order=i,
+        )
+        for i, text in enumerate(texts)
+    ]
+    question.save()
+    return question
+
+
+@transaction.atomic
+def apply_rows(*, bank: QuestionBank, report: ImportReport) -> ImportReport:
+    """Write the checked rows: a question per row in French, with its English translation when
+    the row has one. A row whose external id is already in the bank updates that question."""
+    if not report.ok:
+        return report
+    fr = Locale.objects.get(language_code="fr")
+    en = Locale.objects.filter(language_code="en").first()
+    existing = {
+        (q.external_id, q.locale_id): q
+        for q in Question.objects.filter(
+            bank=bank, external_id__in=[p.external_id for p in report.rows]
+        ).prefetch_related("choices")
+    }
+    for plan in report.rows:
+        french = existing.get((plan.external_id, fr.pk))
+        old_keys = [str(c.key) for c in french.choices.all()] if french else []
+        keys = [
+            old_keys[i] if i < len(old_keys) else str(uuid.uuid4())
+            for i in range(len(plan.choices["fr"]))
+        ]
+        report.updated += french is not None
+        report.created += french is None
+        french = _write_question(
+            question=french, plan=plan, bank=bank, locale=fr, lang="fr", keys=keys
+        )
+        if en is not None and plan.text["en"]:
+            english = existing.get((plan.external_id, en.pk))
+            english = english or Question(translation_key=french.translation_key)
+            _write_question(question=english, plan=plan, bank=bank, locale=en, lang="en", keys=keys)
+    return report
+
+
+def import_questions(
+    *, bank: QuestionBank, content: bytes, filename: str, dry_run: bool
+) -> ImportReport:
+    """Check the file, and (unless `dry_run`) import it whole; a file with one bad row writes
+    nothing. Raises ImportFileError when the file cannot be read at all."""
+    report = check_rows(read_rows(content, filename))
+    if dry_run or not report.ok:
+        return report
+    return apply_rows(bank=bank, report=report)
+
+
+def _bank_rows(bank: QuestionBank) -> list[list[str]]:
+    questions = list(
+        Question.objects.filter(bank=bank)
+        .select_related("locale")
+        .prefetch_related("choices")
+        .order_by("pk")
+    )
+    english = {q.translation_key: q for q in questions if q.locale.language_code == "en"}
+    rows = []
+    for question in questions:
+        if question.locale.language_code != "fr":
+            continue
+        en = english.get(question.translation_key)
+        choices_fr = [c.text for c in question.choices.all()]
+        choices_en = [c.text for c in en.choices.all()] if en else []
+        pad = lambda values: (values + [""] * MAX_CHOICES)[:MAX_CHOICES]  # noqa: E731
+        rows.append(
+            [
+                question.external_id,
+                question.category,
+                question.kind,
+                question.text,
+                en.text if en else "",
+                *pad(choices_fr),
+                *pad(choices_en),
+                ";".join(
+                    str(i) for i, c in enumerate(question.choices.all(), start=1) if c.is_correct
+                ),
+                question.explanation,
+                en.explanation if en else "",
+                question.source_reference,
+            ]
+        )
+    return rows
+
+
+def to_xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "questions"
+    sheet.append(COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def export_bank(bank: QuestionBank) -> bytes:
+    """The bank in the import format (XLSX): exporting and importing again changes nothing."""
+    return to_xlsx(_bank_rows(bank))
+
+
+TEMPLATE_ROWS = [
+    [
+        "EX1",
+        "C1M1",
+        "single",
+        "Quelle loi réprime la traite des personnes au Mali ?",
+        "Which law punishes trafficking in persons in Mali?",
+        "Loi n° 2012-023",
+        "Code du travail",
+        "",
+        "",
+        "",
+        "",
+        "Law No. 2012-023",
+        "Labour Code",
+        "",
+        "",
+        "",
+        "",
+        "1",
+        "La loi n° 2012-023 du 12 juillet 2012.",
+        "Law No. 2012-023 of 12 July 2012.",
+        "Loi n° 2012-023, art. 1",
+    ]
+]
+
+
+def template_xlsx() -> bytes:
+    return to_xlsx(TEMPLATE_ROWS)

@@ -1,0 +1,364 @@
+"""Writes of the quizzes: start an attempt, save answers, submit and grade.
+
+Grading happens here only, against the attempt's stored layout (original question ids and
+choice keys), whatever the language the learner read. Each write locks the attempt row, so two
+tabs or a retried POST grade once. A passed quiz rolls up through `courses.services`: the
+lessons that hold it and the module it assesses are evaluated again.
+"""
+
+from __future__ import annotations
+
+import random
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.models import Page, ReferenceIndex
+
+from assessments.models import (
+    Answer,
+    Attempt,
+    AttemptStatus,
+    Choice,
+    Question,
+    QuestionKind,
+    Quiz,
+)
+from courses import services as course_services
+from courses.models import LessonPage
+
+THOUSANDTH = Decimal("0.001")
+TIME_OVER = gettext_lazy(
+    "The time allowed is over: the answers saved before the deadline were graded."
+)
+ALREADY_SUBMITTED = gettext_lazy("This attempt has already been submitted: nothing was changed.")
+
+
+class QuizRefused(Exception):
+    """A learner's action on a quiz that the rules refuse; `message` is for the learner."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def original(obj):
+    """The first-created of an object's translations: what attempts and grades refer to."""
+    model = type(obj)
+    first = (
+        model.objects.filter(translation_key=obj.translation_key)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return obj if first in (None, obj.pk) else model.objects.get(pk=first)
+
+
+# --- reads used by the services and the views ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Availability:
+    open_attempt: Attempt | None
+    submitted: int
+    passed: bool
+    refusal: str | None  # why a new attempt cannot start now
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is not None or self.refusal is None
+
+
+def availability(*, user, quiz: Quiz, now: datetime | None = None) -> Availability:
+    """What `user` may do with the (original) quiz now, in one query."""
+    now = now or timezone.now()
+    attempts = list(Attempt.objects.filter(user=user, quiz=quiz).order_by("attempt_number"))
+    open_attempt = next((a for a in attempts if a.is_open), None)
+    done = [a for a in attempts if not a.is_open]
+    refusal = None
+    if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
+        refusal = _("You have used all %(count)s attempts allowed for this quiz.") % {
+            "count": quiz.max_attempts
+        }
+    elif done and quiz.min_delay_minutes:
+        last = max(a.submitted_at for a in done)
+        next_start = last + timedelta(minutes=quiz.min_delay_minutes)
+        if now < next_start:
+            refusal = _("You can try again from %(time)s.") % {
+                "time": timezone.localtime(next_start).strftime("%d/%m/%Y %H:%M")
+            }
+    return Availability(
+        open_attempt=open_attempt,
+        submitted=len(done),
+        passed=any(a.passed for a in done),
+        refusal=refusal,
+    )
+
+
+def _candidates(quiz: Quiz) -> list[tuple[int, int | None]]:
+    """(question id, scenario id) of the original questions the quiz draws from."""
+    fixed = quiz.fixed_questions.all()
+    source = fixed if fixed.exists() else Question.objects.filter(bank_id=quiz.bank_id)
+    if not fixed.exists() and quiz.category:
+        source = source.filter(category=quiz.category)
+    ids = Question.objects.originals().filter(translation_key__in=source.values("translation_key"))
+    return list(ids.order_by("pk").values_list("pk", "scenario_id"))
+
+
+def _draw(quiz: Quiz) -> list[dict]:
+    candidates = _candidates(quiz)
+    if quiz.draw_count and quiz.draw_count < len(candidates):
+        candidates = random.sample(candidates, quiz.draw_count)
+        candidates.sort()
+    if quiz.shuffle_questions:
+        random.shuffle(candidates)
+    # The questions of a case scenario stay together, where the first of them was drawn.
+    groups: dict = {}
+    for pk, scenario in candidates:
+        groups.setdefault(scenario if scenario is not None else ("alone", pk), []).append(pk)
+    ordered = [pk for group in groups.values() for pk in group]
+    keys: dict[int, list[str]] = {pk: [] for pk in ordered}
+    for question_id, key in (
+        Choice.objects.filter(question_id__in=keys)
+        .order_by("sort_order", "pk")
+        .values_list("question_id", "key")
+    ):
+        keys[question_id].append(str(key))
+    layout = []
+    for pk in ordered:
+        choices = keys[pk]
+        if quiz.shuffle_choices:
+            random.shuffle(choices)
+        layout.append({"q": pk, "c": choices})
+    return layout
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def start_attempt(*, user, quiz: Quiz, now: datetime | None = None) -> Attempt:
+    """Start an attempt, or resume the open one. The questions drawn and the order of their
+    choices are fixed now and stored with the attempt."""
+    from assessments.quizzes.tasks import close_expired_attempt_task
+
+    quiz = original(quiz)
+    now = now or timezone.now()
+    for attempt in Attempt.objects.filter(user=user, quiz=quiz, status=AttemptStatus.IN_PROGRESS):
+        close_if_expired(attempt=attempt, now=now)
+    state = availability(user=user, quiz=quiz, now=now)
+    if state.open_attempt is not None:
+        return state.open_attempt
+    if state.refusal:
+        raise QuizRefused(state.refusal)
+    layout = _draw(quiz)
+    if not layout:
+        raise QuizRefused(_("This quiz has no questions yet."))
+    deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                attempt_number=state.submitted + 1,
+                layout=layout,
+                started_at=now,
+                deadline=deadline,
+            )
+    except IntegrityError:  # a second tab started the same attempt at the same moment
+        return Attempt.objects.get(user=user, quiz=quiz, attempt_number=state.submitted + 1)
+    if deadline is not None:
+        # Close and grade at the deadline even if the learner never comes back.
+        transaction.on_commit(
+            lambda: close_expired_attempt_task.apply_async((attempt.pk,), eta=deadline)
+        )
+    return attempt
+
+
+def _check_open(attempt: Attempt, now: datetime) -> None:
+    if not attempt.is_open:
+        raise QuizRefused(str(ALREADY_SUBMITTED))
+    if attempt.deadline is not None and now > attempt.deadline:
+        raise QuizRefused(str(TIME_OVER))
+
+
+def save_answers(
+    *, attempt: Attempt, answers: dict[int, list[str]], now: datetime | None = None
+) -> Attempt:
+    """Save the learner's answers to some questions of an open attempt (all or nothing): every
+    question must belong to the attempt, every choice to its question in the attempt."""
+    now = now or timezone.now()
+    allowed = {item["q"]: set(item["c"]) for item in attempt.layout}
+    for question_id, keys in answers.items():
+        if question_id not in allowed or not set(keys) <= allowed[question_id]:
+            raise QuizRefused(
+                _("An answer does not belong to this attempt: nothing was saved. Reload the page.")
+            )
+    expired = False
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.is_open and attempt.deadline is not None and now > attempt.deadline:
+            expired = True
+        else:
+            _check_open(attempt, now)
+            existing = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+            changed, new = [], []
+            for question_id, keys in answers.items():
+                keys = sorted(set(keys))
+                if question_id in existing:
+                    existing[question_id].selected = keys
+                    existing[question_id].saved_at = now
+                    changed.append(existing[question_id])
+                else:
+                    new.append(Answer(attempt=attempt, question_id=question_id, selected=keys))
+            Answer.objects.bulk_update(changed, ["selected", "saved_at"])
+            Answer.objects.bulk_create(new)
+    if expired:
+        close_if_expired(attempt=attempt, now=now)
+        _check_open(attempt, now)
+    return attempt
+
+
+def score_question(kind: str, correct: set[str], selected: set[str]) -> Decimal:
+    """Points (0 to 1) of one answer. Single choice and true/false: all or nothing. Multiple
+    response: each right choice ticked earns 1/n (n = number of right choices), each wrong
+    choice ticked takes 1/n away, never below zero."""
+    if kind != QuestionKind.MULTIPLE:
+        return Decimal(1) if selected and selected == correct else Decimal(0)
+    if not correct:
+        return Decimal(1) if not selected else Decimal(0)
+    right = len(selected & correct)
+    wrong = len(selected - correct)
+    points = Decimal(max(0, right - wrong)) / Decimal(len(correct))
+    return points.quantize(THOUSANDTH, rounding=ROUND_HALF_UP)
+
+
+def submit_attempt(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Grade the attempt once (a second submit returns the graded attempt unchanged). Queries:
+    a fixed number whatever the size of the bank or of the attempt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if not attempt.is_open:
+            return attempt
+        ids = attempt.question_ids
+        kinds = dict(Question.objects.filter(pk__in=ids).values_list("pk", "kind"))
+        correct: dict[int, set[str]] = {pk: set() for pk in ids}
+        for question_id, key in Choice.objects.filter(
+            question_id__in=ids, is_correct=True
+        ).values_list("question_id", "key"):
+            correct[question_id].add(str(key))
+        answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+        total = Decimal(0)
+        graded = []
+        for question_id in ids:
+            answer = answers.get(question_id)
+            selected = set(answer.selected) if answer else set()
+            points = score_question(kinds.get(question_id, ""), correct[question_id], selected)
+            total += points
+            if answer is not None:
+                answer.points = points
+                answer.is_correct = points == 1
+                graded.append(answer)
+        Answer.objects.bulk_update(graded, ["points", "is_correct"])
+        count = len(ids) or 1
+        attempt.points = total
+        attempt.score_percent = (total * 100 / count).quantize(Decimal("0.01"))
+        attempt.passed = total * 100 >= attempt.quiz.pass_mark * count
+        attempt.status = AttemptStatus.SUBMITTED
+        attempt.submitted_at = now
+        attempt.save(update_fields=["points", "score_percent", "passed", "status", "submitted_at"])
+        if attempt.passed:
+            roll_up(user=attempt.user, quiz=attempt.quiz)
+    return attempt
+
+
+def close_if_expired(*, attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Grade an open attempt whose deadline has passed, with the answers saved before it."""
+    now = now or timezone.now()
+    if attempt.is_open and attempt.deadline is not None and now >= attempt.deadline:
+        return submit_attempt(attempt=attempt, now=attempt.deadline)
+    return attempt
+
+
+def lessons_holding(quiz: Quiz) -> list[LessonPage]:
+    """The lessons whose body holds the quiz (in any of its translations), from Wagtail's
+    reference index."""
+    keys = Quiz.objects.filter(translation_key=quiz.translation_key).values_list("pk", flat=True)
+    page_ids = ReferenceIndex.objects.filter(
+        to_content_type=ContentType.objects.get_for_model(Quiz),
+        to_object_id__in=[str(pk) for pk in keys],
+        base_content_type=ContentType.objects.get_for_model(Page),
+    ).values_list("object_id", flat=True)
+    return list(LessonPage.objects.filter(pk__in=[int(pk) for pk in page_ids]))
+
+
+def roll_up(*, user, quiz: Quiz) -> None:
+    """A quiz was passed: complete the lessons holding it and the module it assesses, when
+    their other requirements are met."""
+    with suppress(course_services.ProgressRefused):
+        for lesson in lessons_holding(quiz):
+            course_services.evaluate_lesson(user=user, lesson=lesson)
+        if quiz.module_id is not None:
+            course_services.evaluate_module(user=user, module=quiz.module)
+
+
+# --- completion rules, registered in AssessmentsConfig.ready() ----------------------------------
+
+
+def lesson_quizzes(lesson) -> list[Quiz]:
+    return [
+        block.value["quiz"]
+        for block in getattr(lesson.specific, "body", [])
+        if block.block_type == "quiz" and block.value.get("quiz") is not None
+    ]
+
+
+def lesson_quizzes_passed(user, lesson) -> bool:
+    """Every quiz of the lesson has a passed attempt by `user`."""
+    quizzes = lesson_quizzes(lesson)
+    if not quizzes:
+        return True
+    keys = {quiz.translation_key for quiz in quizzes}
+    passed = set(
+        Attempt.objects.filter(user=user, passed=True, quiz__translation_key__in=keys)
+        .values_list("quiz__translation_key", flat=True)
+        .distinct()
+    )
+    return keys <= passed
+
+
+def modules_with_passed_assessment(user, modules) -> set[int]:
+    """Ids of the modules whose assessment (if any) `user` has passed, in two queries."""
+    modules = list(modules)
+    by_key = {module.translation_key: module.pk for module in modules}
+    assessments = dict(
+        Quiz.objects.originals()
+        .filter(module__translation_key__in=by_key)
+        .values_list("pk", "module__translation_key")
+    )
+    if not assessments:
+        return set(by_key.values())
+    passed = set(
+        Attempt.objects.filter(user=user, passed=True, quiz_id__in=assessments).values_list(
+            "quiz_id", flat=True
+        )
+    )
+    assessed = {key for key in assessments.values()}
+    met = {assessments[pk] for pk in passed}
+    return {pk for key, pk in by_key.items() if key not in assessed or key in met}
+
+
+def module_assessment(module) -> Quiz | None:
+    """The (original) assessment of a module, given in any of its translations."""
+    return (
+        Quiz.objects.originals()
+        .filter(module__translation_key=module.translation_key)
+        .order_by("pk")
+        .first()
+    )

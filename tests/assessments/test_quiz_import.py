@@ -1,0 +1,159 @@
+"""Spreadsheet import of questions: dry run listing each row's problem in French, all or
+nothing, re-import updates instead of duplicating; export in the same format; the template."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import Question
+from assessments.quizzes import importing
+from tests.factories import UserFactory, question_bank
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=importing.COLUMNS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def _row(external_id="Q1", **fields):
+    row = {
+        "external_id": external_id,
+        "category": "C1M1",
+        "type": "single",
+        "question_fr": f"Question {external_id} ?",
+        "question_en": f"Question {external_id}?",
+        "choice_1_fr": "Oui",
+        "choice_2_fr": "Non",
+        "choice_1_en": "Yes",
+        "choice_2_en": "No",
+        "correct": "1",
+        "explanation_fr": "Parce que.",
+        "explanation_en": "Because.",
+    }
+    row.update(fields)
+    return row
+
+
+def test_a_file_with_a_bad_row_is_rejected_whole_with_that_rows_message():
+    bank = question_bank()
+    content = _csv([_row("Q1"), _row("Q2", correct="5"), _row("Q3")])
+    report = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
+    assert report.errors == [
+        "Ligne 3 : bonne réponse « 5 » : donnez le numéro d'une réponse ; "
+        "aucune bonne réponse indiquée (colonne correct)."
+    ]
+    assert not Question.objects.exists()
+
+
+def test_the_dry_run_writes_nothing():
+    bank = question_bank()
+    report = importing.import_questions(
+        bank=bank, content=_csv([_row("Q1")]), filename="q.csv", dry_run=True
+    )
+    assert report.ok and len(report.rows) == 1
+    assert not Question.objects.exists()
+
+
+def test_a_good_file_imports_once_and_reimporting_updates_without_duplicating():
+    bank = question_bank()
+    content = _csv(
+        [
+            _row("Q1"),
+            _row(
+                "Q2", type="multiple", choice_3_fr="Peut-être", choice_3_en="Maybe", correct="1;3"
+            ),
+        ]
+    )
+    report = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
+    assert (report.created, report.updated) == (2, 0)
+    assert Question.objects.filter(bank=bank).count() == 4  # French and English
+    french = Question.objects.get(external_id="Q2", locale__language_code="fr")
+    english = Question.objects.get(external_id="Q2", locale__language_code="en")
+    assert english.translation_key == french.translation_key
+    assert [c.key for c in english.choices.all()] == [c.key for c in french.choices.all()]
+    keys = [c.key for c in french.choices.all()]
+
+    content = _csv(
+        [
+            _row("Q1", question_fr="Texte corrigé ?"),
+            _row(
+                "Q2", type="multiple", choice_3_fr="Peut-être", choice_3_en="Maybe", correct="1;3"
+            ),
+        ]
+    )
+    report = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
+    assert (report.created, report.updated) == (0, 2)
+    assert Question.objects.filter(bank=bank).count() == 4
+    assert Question.objects.get(external_id="Q1", locale__language_code="fr").text == (
+        "Texte corrigé ?"
+    )
+    assert [c.key for c in french.choices.all()] == keys  # attempts keep their meaning
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (b"\x00\x01garbage", "q.xlsx", "n'a pas pu être lu"),
+        (b"a,b\n1,2\n", "q.csv", "Colonnes obligatoires absentes"),
+        (b"external_id", "q.pdf", "Format non pris en charge"),
+    ],
+)
+def test_an_unreadable_file_is_refused_in_french(content, filename, message):
+    with pytest.raises(importing.ImportFileError) as error:
+        importing.import_questions(
+            bank=question_bank(), content=content, filename=filename, dry_run=False
+        )
+    assert message in error.value.message
+
+
+def test_export_then_import_changes_nothing():
+    bank = question_bank()
+    importing.import_questions(
+        bank=bank, content=_csv([_row("Q1"), _row("Q2")]), filename="q.csv", dry_run=False
+    )
+    exported = importing.export_bank(bank)
+    sheet = load_workbook(io.BytesIO(exported)).active
+    assert [c.value for c in next(sheet.iter_rows())] == importing.COLUMNS
+    report = importing.import_questions(
+        bank=bank, content=exported, filename="bank.xlsx", dry_run=False
+    )
+    assert report.ok and (report.created, report.updated) == (0, 2)
+    assert Question.objects.filter(bank=bank).count() == 4
+
+
+def test_the_admin_import_page_shows_each_rows_problem_and_offers_the_template(client, editor):
+    client.force_login(editor)
+    bank = question_bank()
+    url = reverse("quiz_admin_import", args=[bank.pk])
+    assert client.get(url).status_code == 200
+    template = client.get(reverse("quiz_admin_template"))
+    assert template["Content-Type"].startswith("application/vnd.openxmlformats")
+    upload = io.BytesIO(_csv([_row("Q1"), _row("Q2", type="oui")]))
+    upload.name = "questions.csv"
+    response = client.post(url, {"file": upload, "dry_run": ""})
+    html = response.content.decode()
+    assert "Ligne 3 : type « oui » inconnu" in html
+    assert not Question.objects.exists()
+    upload = io.BytesIO(_csv([_row("Q1")]))
+    upload.name = "questions.csv"
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 302
+    assert Question.objects.filter(bank=bank).count() == 2
+    export = client.get(reverse("quiz_admin_export", args=[bank.pk]))
+    assert export.status_code == 200
+
+
+def test_a_learner_cannot_import(client):
+    client.force_login(UserFactory())
+    bank = question_bank()
+    response = client.get(reverse("quiz_admin_import", args=[bank.pk]))
+    assert response.status_code in (302, 403)
