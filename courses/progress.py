@@ -92,7 +92,7 @@ def my_training(user) -> dict[str, list[CourseProgress]]:
         Enrolment.objects.of(user).active().select_related("course").order_by("-enrolled_at")
     )
     if not enrolments:
-        return {"in_progress": [], "completed": []}
+        return {"in_progress": [], "completed": [], "assigned": []}
     courses = [e.course for e in enrolments]
     lessons = list(
         LessonPage.objects.live()
@@ -117,9 +117,27 @@ def my_training(user) -> dict[str, list[CourseProgress]]:
         progress.append(item)
     _localise(progress, next_keys)
     return {
+        "assigned": assigned_to(user),
         "in_progress": [p for p in progress if p.enrolment.status != EnrolmentStatus.COMPLETED],
         "completed": [p for p in progress if p.enrolment.status == EnrolmentStatus.COMPLETED],
     }
+
+
+def assigned_to(user) -> list:
+    """The learner's assignments, soonest due first, with who assigned them (one query)."""
+    from django.utils import timezone
+
+    from courses.models import Assignment
+
+    today = timezone.localdate()
+    items = list(
+        Assignment.objects.for_learner(user)
+        .select_related("course", "module", "assigned_by")
+        .order_by("due_on")
+    )
+    for item in items:
+        item.overdue = item.due_on < today
+    return items
 
 
 def _localise(progress: list[CourseProgress], lesson_keys: list) -> None:
@@ -158,7 +176,8 @@ def enrolment_in(user, course) -> Enrolment | None:
 
 def annotate_outline(user, course, modules, lessons) -> dict:
     """Mark each module and lesson of an outline with the learner's state, in three queries:
-    `lesson.state`, `module.is_complete`, `module.locked_by` (the module to finish first)."""
+    `lesson.state`, `module.is_complete`, `module.blocked_by` (the module to finish first; not Wagtail's
+    `locked_by`, which is page locking)."""
     states = lesson_states(user, lessons)
     completed = completed_module_keys(user, modules)
     locked = locked_module_keys(course, modules, completed)
@@ -166,7 +185,7 @@ def annotate_outline(user, course, modules, lessons) -> dict:
         lesson.state = states[lesson.translation_key]
     for module in modules:
         module.is_complete = module.translation_key in completed
-        module.locked_by = locked.get(module.translation_key)
+        module.blocked_by = locked.get(module.translation_key)
     module_of = {}
     for module in modules:
         for lesson in lessons:
@@ -177,7 +196,7 @@ def annotate_outline(user, course, modules, lessons) -> dict:
             lesson
             for lesson in lessons
             if lesson.state != LessonState.DONE
-            and not getattr(module_of.get(lesson.pk), "locked_by", None)
+            and not getattr(module_of.get(lesson.pk), "blocked_by", None)
         ),
         None,
     )

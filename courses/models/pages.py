@@ -296,7 +296,7 @@ class ModulePage(Page):
             modules = list(ModulePage.objects.outline_of(course))
             context.update(progress.annotate_outline(request.user, course, modules, lessons))
             this = next((module for module in modules if module.pk == self.pk), None)
-            context["locked_by"] = getattr(this, "locked_by", None)
+            context["blocked_by"] = getattr(this, "blocked_by", None)
             context["is_complete"] = getattr(this, "is_complete", False)
         return context
 

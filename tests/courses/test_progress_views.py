@@ -113,3 +113,13 @@ def test_a_learner_sees_each_lessons_state_on_the_course_page(client, learner):
     body = client.get(course.url).content.decode()
     assert body.count("state-done") >= 1
     assert "En cours" in body
+
+
+def test_course_and_module_pages_show_locked_modules_to_an_enrolled_learner(client, learner):
+    course, modules, _lessons = course_with_lessons(modules=2, lessons=1, modules_in_order=True)
+    services.enrol(user=learner, course=course)
+    for page in (course, modules[1]):
+        response = client.get(page.url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f"S'ouvre quand « {modules[0].title} » est terminé." in body
