@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from certificates.codes import grouped, normalise
 from certificates.models import Certificate
 from certificates.services import request_pdf
+from courses.models import CoursePage
 
 # Verification lookups per visitor address and window: enough for a clerk checking a pile of
 # certificates, far too few to guess codes (and a code has 140 random bits anyway).
@@ -71,16 +72,33 @@ def verify(request, code: str):
 
 @login_required
 def my_certificates(request):
-    certificates = (
+    certificates = list(
         Certificate.objects.of(request.user)
         .select_related("course", "course__refresher_course", "superseded_by")
         .order_by("-issued_on", "-pk")
     )
-    return render(
-        request,
-        "certificates/my_certificates.html",
-        {"certificates": certificates, "today": timezone.localdate()},
-    )
+    # Course and refresher titles in the visitor's language, in one query.
+    keys = {c.course.translation_key for c in certificates} | {
+        c.course.refresher_course.translation_key for c in certificates if c.course.refresher_course
+    }
+    localized = {
+        page.translation_key: page
+        for page in CoursePage.objects.live().filter(
+            translation_key__in=keys, locale__language_code=get_language()
+        )
+    }
+    items = []
+    for certificate in certificates:
+        refresher = certificate.course.refresher_course
+        items.append(
+            {
+                "certificate": certificate,
+                "status": certificate.status,
+                "course": localized.get(certificate.course.translation_key, certificate.course),
+                "refresher": refresher and localized.get(refresher.translation_key, refresher),
+            }
+        )
+    return render(request, "certificates/my_certificates.html", {"items": items})
 
 
 @login_required
