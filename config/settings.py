@@ -8,6 +8,7 @@ e-mail printed to the console. `DJANGO_DEBUG` is off unless asked for, and witho
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -182,6 +183,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 6 * 3600,
     },
     "certificates-missing-pdfs": {"task": "certificates.sweep_missing_pdfs", "schedule": 600},
+    # Assignments: learner reminders (7 days, 1 day before, weekly when overdue; one per
+    # threshold) every morning, and the managers' weekly digest on Monday mornings.
+    "assignment-reminders": {
+        "task": "courses.send_assignment_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "assignment-manager-digests": {
+        "task": "courses.send_manager_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week=1),
+    },
 }
 
 # --- Wagtail ---------------------------------------------------------------------------------

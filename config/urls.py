@@ -22,6 +22,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/profile/", people_views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
+    path("manager/", include("people.manager.urls")),
+    path("manager/", include("courses.manager.urls")),
     path("", include("courses.urls")),
     path("", include("certificates.urls")),
     path("", wagtail_serve, {"path": ""}, name="home"),

@@ -156,6 +156,25 @@ def _create_person(person: DemoPerson, out) -> None:
         out(f"    codes de récupération / recovery codes: {' '.join(codes)}")
 
 
+DEMO_COHORT = "Promotion 2026"
+DEMO_COHORT_INSTITUTION = "École nationale de police"
+
+
+def _seed_cohort() -> None:
+    """The demo manager's cohort, with the school's demo learners (idempotent)."""
+    from people.manager.services import add_cohort_members
+    from people.models import Cohort
+
+    institution = Institution.objects.get(name=DEMO_COHORT_INSTITUTION)
+    cohort, _created = Cohort.objects.get_or_create(institution=institution, name=DEMO_COHORT)
+    learners = [
+        User.objects.get(email=p.email)
+        for p in PEOPLE
+        if p.institution == DEMO_COHORT_INSTITUTION and p.role == MembershipRole.LEARNER
+    ]
+    add_cohort_members(cohort=cohort, users=learners)
+
+
 def seed(out=print) -> None:
     _seed_institutions()
     created = False
@@ -168,6 +187,7 @@ def seed(out=print) -> None:
         _create_person(person, out)
     if not created:
         out("Comptes de démonstration déjà présents / demo accounts already exist.")
+    _seed_cohort()
 
 
 def reset_passwords(out=print) -> None:

@@ -247,3 +247,57 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.institution} ({self.get_role_display()})"
+
+
+class RosterImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Preview")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RosterImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RosterImportQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            institution__in=Membership.objects.managed_by(user).values("institution")
+        )
+
+
+class RosterImport(models.Model):
+    """An uploaded roster: its parsed rows wait here between the dry run and the confirmation."""
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="roster_imports",
+    )
+    uploaded_by = models.ForeignKey(
+        User, verbose_name=_("uploaded by"), on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    rows = models.JSONField(_("rows"), default=list)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RosterImportStatus.choices,
+        default=RosterImportStatus.PREVIEW,
+    )
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = RosterImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

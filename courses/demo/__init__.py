@@ -309,3 +309,6 @@ def seed(out=print) -> None:
         out(f"Cours de démonstration : {created} pages créées / demo course pages created.")
     else:
         out("Cours de démonstration déjà présents / demo courses already exist.")
+    from courses.demo.assignments import seed_assignment
+
+    seed_assignment(out)

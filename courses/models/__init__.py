@@ -1,3 +1,9 @@
+from courses.models.assignments import (
+    Assignment,
+    AssignmentReminder,
+    ManagerDigest,
+    ReminderThreshold,
+)
 from courses.models.learning import (
     Enrolment,
     EnrolmentSource,
@@ -8,6 +14,10 @@ from courses.models.learning import (
 from courses.models.pages import CourseIndexPage, CoursePage, HomePage, LessonPage, ModulePage
 
 __all__ = [
+    "Assignment",
+    "AssignmentReminder",
+    "ManagerDigest",
+    "ReminderThreshold",
     "CourseIndexPage",
     "CoursePage",
     "Enrolment",

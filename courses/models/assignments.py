@@ -1,0 +1,147 @@
+"""Assignments: a course, or one of its modules, given by a manager to a cohort or to chosen
+people with a due date; and the reminders sent about them (one per threshold)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AssignmentQuerySet:
+        """The assignments of the institutions `user` manages (everything for an administrator)."""
+        from people.models import Membership
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            institution__in=Membership.objects.managed_by(user).values("institution")
+        )
+
+    def for_learner(self, user) -> AssignmentQuerySet:
+        """The assignments that concern `user`: through one of their cohorts or by name."""
+        return self.filter(Q(cohort__members=user) | Q(people=user)).distinct()
+
+    def of_cohort(self, cohort) -> AssignmentQuerySet:
+        return self.filter(cohort=cohort)
+
+
+class Assignment(models.Model):
+    institution = models.ForeignKey(
+        "people.Institution",
+        verbose_name=_("institution"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    # Always the (canonical) course; `module` narrows the assignment to one of its modules.
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("course"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    module = models.ForeignKey(
+        "courses.ModulePage",
+        verbose_name=_("module"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    cohort = models.ForeignKey(
+        "people.Cohort",
+        verbose_name=_("cohort"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+    )
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("people"),
+        blank=True,
+        related_name="assignments",
+    )
+    due_on = models.DateField(_("due on"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        related_name="assignments_given",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.target} — {self.due_on:%d/%m/%Y}"
+
+    @property
+    def target(self):
+        return self.module or self.course
+
+
+class ReminderThreshold:
+    """Thresholds of learner reminders; overdue ones are `overdue-<weeks late>`."""
+
+    WEEK_BEFORE = "7d"
+    DAY_BEFORE = "1d"
+    OVERDUE = "overdue"
+
+
+class AssignmentReminder(models.Model):
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("learner"),
+        on_delete=models.CASCADE,
+        related_name="assignment_reminders",
+    )
+    threshold = models.CharField(_("threshold"), max_length=20)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment reminder")
+        verbose_name_plural = _("assignment reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "user", "threshold"], name="one_reminder_per_threshold"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.assignment} ({self.threshold})"
+
+
+class ManagerDigest(models.Model):
+    """One weekly digest per manager and ISO week (the week's Monday)."""
+
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.CASCADE,
+        related_name="assignment_digests",
+    )
+    week = models.DateField(_("week"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("manager digest")
+        verbose_name_plural = _("manager digests")
+        constraints = [
+            models.UniqueConstraint(fields=["manager", "week"], name="one_digest_per_week"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.manager} — {self.week}"

@@ -1,0 +1,369 @@
+"""Roster import: read a CSV or XLSX file, plan each row (dry run), then apply the plan in one
+transaction. Messages are in French first (they are shown to the manager who uploaded)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from dataclasses import asdict, dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from people.choices import MembershipRole, MembershipStatus, Profession, Sex
+from people.manager import services as cohort_services
+from people.models import Cohort, Institution, Membership, RosterImport, RosterImportStatus, User
+
+COLUMNS = ["nom complet", "e-mail", "matricule", "profession", "sexe", "cohorte"]
+FIELDS = ["full_name", "email", "matricule", "profession", "sex", "cohort"]
+MAX_ROWS = 10_000
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class RosterFileError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    ERROR = "error"
+
+
+@dataclass
+class RowPlan:
+    line: int
+    full_name: str = ""
+    email: str = ""
+    matricule: str = ""
+    profession: str = ""
+    sex: str = ""
+    cohort: str = ""
+    action: str = Action.UNCHANGED
+    errors: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+_HEADERS = {_fold(column): name for column, name in zip(COLUMNS, FIELDS, strict=True)}
+_HEADERS.update({"email": "email", "e mail": "email", "courriel": "email", "nom": "full_name"})
+
+
+def _choices_lookup(choices) -> dict[str, str]:
+    lookup = {}
+    for value, label in choices:
+        lookup[_fold(value)] = value
+        for language in ("fr", "en"):
+            with override(language):
+                lookup[_fold(str(label))] = value
+    return lookup
+
+
+def _sex_lookup() -> dict[str, str]:
+    lookup = _choices_lookup(Sex.choices)
+    lookup.update({"femme": Sex.FEMALE, "homme": Sex.MALE, "feminin": Sex.FEMALE})
+    lookup.update({"masculin": Sex.MALE, "h": Sex.MALE})
+    return lookup
+
+
+# --- Reading ----------------------------------------------------------------------------------
+
+
+def read_roster(uploaded) -> list[dict]:
+    """The rows of an uploaded CSV or XLSX file as dicts of FIELDS (strings)."""
+    if uploaded.size > MAX_BYTES:
+        raise RosterFileError(_("The file is too large (5 MB at most)."))
+    name = (uploaded.name or "").lower()
+    data = uploaded.read()
+    if name.endswith(".xlsx"):
+        table = _read_xlsx(data)
+    elif name.endswith(".csv"):
+        table = _read_csv(data)
+    else:
+        raise RosterFileError(_("Upload a CSV or XLSX file (use the template)."))
+    if not table:
+        raise RosterFileError(_("The file is empty."))
+    header = [_HEADERS.get(_fold(cell)) for cell in table[0]]
+    if "email" not in header:
+        raise RosterFileError(
+            _("The first line must hold the column names of the template: %(columns)s.")
+            % {"columns": ", ".join(COLUMNS)}
+        )
+    rows = []
+    for cells in table[1:]:
+        if not any(str(c or "").strip() for c in cells):
+            continue
+        row = dict.fromkeys(FIELDS, "")
+        for key, cell in zip(header, cells, strict=False):
+            if key:
+                row[key] = str(cell if cell is not None else "").strip()
+        rows.append(row)
+    if not rows:
+        raise RosterFileError(_("The file has no rows under its column names."))
+    if len(rows) > MAX_ROWS:
+        raise RosterFileError(
+            _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
+        )
+    return rows
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _read_xlsx(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise RosterFileError(_("This file is not a readable XLSX workbook.")) from error
+    sheet = workbook.worksheets[0]
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return table
+
+
+def template_csv() -> bytes:
+    return ("\ufeff" + ";".join(COLUMNS) + "\r\n").encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Roster"
+    sheet.append(COLUMNS)
+    sheet.append(
+        ["Awa Diallo", "awa.diallo@example.ml", "P-2026-001", "policier", "F", "Promotion 2026"]
+    )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- Planning (the dry run) -------------------------------------------------------------------
+
+
+def plan_rows(*, institution: Institution, rows: list[dict]) -> list[RowPlan]:
+    """What importing `rows` into `institution` would do, row by row; writes nothing. A constant
+    number of queries whatever the number of rows."""
+    professions = _choices_lookup(Profession.choices)
+    sexes = _sex_lookup()
+    plans = [
+        RowPlan(line=i + 2, **{k: row.get(k, "") for k in FIELDS}) for i, row in enumerate(rows)
+    ]
+    emails = {p.email.lower() for p in plans if p.email}
+    users = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    memberships: dict[int, list[Membership]] = {}
+    for m in Membership.objects.filter(user__in=users.values()):
+        memberships.setdefault(m.user_id, []).append(m)
+    cohort_names = {p.cohort for p in plans if p.cohort}
+    cohorts = {
+        c.name: c for c in Cohort.objects.filter(institution=institution, name__in=cohort_names)
+    }
+    in_cohort = set(
+        Cohort.members.through.objects.filter(
+            cohort__in=cohorts.values(), user__in=users.values()
+        ).values_list("cohort_id", "user_id")
+    )
+    seen: dict[str, int] = {}
+    for plan in plans:
+        _plan_row(
+            plan, institution, professions, sexes, users, memberships, cohorts, in_cohort, seen
+        )
+    return plans
+
+
+def _plan_row(plan, institution, professions, sexes, users, memberships, cohorts, in_cohort, seen):
+    errors = plan.errors
+    plan.email = plan.email.lower()
+    if not plan.email:
+        errors.append(_("The e-mail address is missing."))
+    else:
+        try:
+            validate_email(plan.email)
+        except ValidationError:
+            errors.append(_("“%(email)s” is not a valid e-mail address.") % {"email": plan.email})
+        if plan.email in seen:
+            errors.append(
+                _("This e-mail address is already on line %(line)s of the file.")
+                % {"line": seen[plan.email]}
+            )
+        else:
+            seen[plan.email] = plan.line
+    if not plan.full_name:
+        errors.append(_("The full name is missing."))
+    if plan.profession:
+        value = professions.get(_fold(plan.profession))
+        if value is None:
+            errors.append(_("Unknown profession “%(value)s”.") % {"value": plan.profession})
+        plan.profession = value or plan.profession
+    if plan.sex:
+        value = sexes.get(_fold(plan.sex))
+        if value is None:
+            errors.append(_("Unknown sex “%(value)s” (F or M).") % {"value": plan.sex})
+        plan.sex = value or plan.sex
+    user = users.get(plan.email)
+    if user is not None:
+        own = [m for m in memberships.get(user.pk, []) if m.institution_id == institution.pk]
+        others = [m for m in memberships.get(user.pk, []) if m.institution_id != institution.pk]
+        if not own and (others or user.is_superuser):
+            errors.append(_("This e-mail address belongs to a member of another institution."))
+    if errors:
+        plan.action = Action.ERROR
+        return
+    if user is None:
+        plan.action = Action.CREATE
+        return
+    changes = plan.changes
+    for name, label in (
+        ("full_name", _("full name")),
+        ("matricule", _("staff number")),
+        ("profession", _("profession")),
+        ("sex", _("sex")),
+    ):
+        new = getattr(plan, name)
+        if new and new != getattr(user, name):
+            changes.append(label)
+    if not own or own[0].status != MembershipStatus.ACTIVE:
+        changes.append(_("membership"))
+    if plan.cohort:
+        cohort = cohorts.get(plan.cohort)
+        if cohort is None or (cohort.pk, user.pk) not in in_cohort:
+            changes.append(_("cohort"))
+    plan.action = Action.UPDATE if changes else Action.UNCHANGED
+
+
+def summarise(plans: list[RowPlan]) -> dict[str, int]:
+    counts = dict.fromkeys([Action.CREATE, Action.UPDATE, Action.UNCHANGED, Action.ERROR], 0)
+    for plan in plans:
+        counts[plan.action] += 1
+    return counts
+
+
+# --- Applying ---------------------------------------------------------------------------------
+
+
+def progress_key(roster_import_id: int) -> str:
+    return f"roster-import-progress-{roster_import_id}"
+
+
+def apply_import(*, roster_import: RosterImport) -> dict:
+    """Write every row of a confirmed import, or none: the plan is made again inside the
+    transaction and any error stops it. Returns the summary (with the ids of the new people,
+    who get an invitation)."""
+    institution = roster_import.institution
+    with transaction.atomic():
+        plans = plan_rows(institution=institution, rows=roster_import.rows)
+        counts = summarise(plans)
+        if counts[Action.ERROR]:
+            raise RosterFileError(
+                _("The file has errors: nothing was imported. Correct them and upload it again.")
+            )
+        total = len(plans)
+        cache.set(progress_key(roster_import.pk), 0, 3600)
+        created = _create_people([p for p in plans if p.action == Action.CREATE])
+        cache.set(progress_key(roster_import.pk), counts[Action.CREATE], 3600)
+        users = {u.email: u for u in User.objects.filter(email__in=[p.email for p in plans])}
+        active = set(
+            Membership.objects.filter(
+                institution=institution, user__in=users.values(), status=MembershipStatus.ACTIVE
+            ).values_list("user_id", flat=True)
+        )
+        new_memberships = []
+        done = counts[Action.CREATE]
+        for plan in plans:
+            user = users[plan.email]
+            if plan.action == Action.UPDATE:
+                fields = [
+                    n for n in ("full_name", "matricule", "profession", "sex") if getattr(plan, n)
+                ]
+                for name in fields:
+                    setattr(user, name, getattr(plan, name))
+                user.save(update_fields=fields)
+                done += 1
+            if user.pk not in active:
+                if user.pk in created:
+                    new_memberships.append(
+                        Membership(
+                            user=user,
+                            institution=institution,
+                            role=MembershipRole.LEARNER,
+                            status=MembershipStatus.ACTIVE,
+                        )
+                    )
+                else:
+                    Membership.objects.update_or_create(
+                        user=user,
+                        institution=institution,
+                        defaults={"status": MembershipStatus.ACTIVE},
+                    )
+            if done % 250 == 0:
+                cache.set(progress_key(roster_import.pk), done, 3600)
+        Membership.objects.bulk_create(new_memberships)
+        by_cohort: dict[str, list[User]] = {}
+        for plan in plans:
+            if plan.cohort:
+                by_cohort.setdefault(plan.cohort, []).append(users[plan.email])
+        for name, members in by_cohort.items():
+            cohort, _created = Cohort.objects.get_or_create(institution=institution, name=name)
+            cohort_services.add_cohort_members(cohort=cohort, users=members)
+        cache.set(progress_key(roster_import.pk), total, 3600)
+        summary = {**counts, "invite": sorted(created)}
+        roster_import.status = RosterImportStatus.DONE
+        roster_import.summary = summary
+        roster_import.finished_at = timezone.now()
+        roster_import.save(update_fields=["status", "summary", "finished_at"])
+    return summary
+
+
+def _create_people(plans: list[RowPlan]) -> set[int]:
+    users = []
+    for plan in plans:
+        user = User(
+            email=plan.email,
+            full_name=plan.full_name,
+            matricule=plan.matricule,
+            profession=plan.profession,
+            sex=plan.sex,
+        )
+        # No password until the person follows the invitation link.
+        user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create(users, batch_size=500)
+    ids = dict(User.objects.filter(email__in=[p.email for p in plans]).values_list("email", "pk"))
+    # The manager vouches for the address; following the invitation link proves it.
+    EmailAddress.objects.bulk_create(
+        [
+            EmailAddress(user_id=ids[p.email], email=p.email, verified=True, primary=True)
+            for p in plans
+        ],
+        batch_size=500,
+    )
+    return set(ids.values())
+
+
+def plans_as_dicts(plans: list[RowPlan]) -> list[dict]:
+    return [asdict(plan) for plan in plans]

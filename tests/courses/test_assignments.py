@@ -1,0 +1,299 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import assignments, reports, services
+from courses.models import Assignment, AssignmentReminder, Enrolment, EnrolmentSource
+from courses.tasks import send_assignment_reminders, send_manager_digests, threshold_for
+from people.manager import services as cohort_services
+from tests.factories import (
+    CohortFactory,
+    InstitutionFactory,
+    course_with_lessons,
+    manager_of,
+    member_of,
+    members_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 2)
+
+
+@pytest.fixture
+def school():
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def manager(school):
+    return manager_of(school)
+
+
+@pytest.fixture
+def cohort(school):
+    return CohortFactory(institution=school, name="Promotion 2026")
+
+
+def cadets(school, cohort, count):
+    people = [member_of(school) for _ in range(count)]
+    cohort.members.add(*people)
+    return people
+
+
+def test_assigning_a_module_enrols_the_cohort_once(school, manager, cohort):
+    people = cadets(school, cohort, 3)
+    course, modules, _lessons = course_with_lessons(modules=2, lessons=1)
+    for _ in range(2):
+        assignments.assign(
+            assigned_by=manager,
+            institution=school,
+            module=modules[0],
+            cohort=cohort,
+            due_on=TODAY,
+        )
+    assert Enrolment.objects.filter(course=course).count() == 3
+    assert set(Enrolment.objects.values_list("source", flat=True)) == {EnrolmentSource.ASSIGNMENT}
+    assert {e.user for e in Enrolment.objects.all()} == set(people)
+
+
+def test_a_late_joiner_gets_the_cohort_assignments(
+    school, manager, cohort, django_capture_on_commit_callbacks
+):
+    course, modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    assignments.assign(
+        assigned_by=manager, institution=school, course=course, cohort=cohort, due_on=TODAY
+    )
+    newcomer = member_of(school)
+    with django_capture_on_commit_callbacks(execute=True):
+        cohort_services.add_cohort_members(cohort=cohort, users=[newcomer])
+    assert Enrolment.objects.filter(user=newcomer, course=course).exists()
+
+
+def test_people_of_another_institution_are_not_enrolled(school, manager, cohort):
+    outsider = member_of(InstitutionFactory())
+    course, _modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    assignments.assign(
+        assigned_by=manager, institution=school, course=course, people=[outsider], due_on=TODAY
+    )
+    assert not Enrolment.objects.filter(user=outsider).exists()
+
+
+def test_my_training_shows_the_assignment_with_due_date_and_who_assigned_it(
+    client, school, manager, cohort
+):
+    (learner,) = cadets(school, cohort, 1)
+    course, modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    manager.full_name = "Commissaire Sangaré"
+    manager.save()
+    assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        module=modules[0],
+        cohort=cohort,
+        due_on=datetime.date(2030, 6, 30),
+    )
+    client.force_login(learner)
+    page = client.get(reverse("my_training")).content.decode()
+    assert "Affecté à vous" in page
+    assert "30 juin 2030" in page and "Commissaire Sangaré" in page
+
+
+def test_manager_assigns_through_the_form(client, school, manager, cohort):
+    cadets(school, cohort, 2)
+    course, modules, _lessons = course_with_lessons(modules=2, lessons=1)
+    client.force_login(manager)
+    due = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    response = client.post(
+        reverse("manager_assignment_new"),
+        {"target": f"module-{modules[1].pk}", "cohort": cohort.pk, "due_on": due},
+    )
+    assert response.status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.module == modules[1] and assignment.course == course
+    assert Enrolment.objects.filter(course=course).count() == 2
+
+
+def test_assignment_form_refuses_a_past_date_and_another_institutions_cohort(
+    client, school, manager, cohort
+):
+    course, _modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    foreign = CohortFactory()
+    client.force_login(manager)
+    response = client.post(
+        reverse("manager_assignment_new"),
+        {"target": f"course-{course.pk}", "cohort": foreign.pk, "due_on": "2020-01-01"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "L’échéance ne peut pas être dans le passé." in page
+    assert not Assignment.objects.exists()
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days_left", "threshold"),
+    [(8, None), (7, "7d"), (2, "7d"), (1, "1d"), (0, "1d"), (-1, "overdue-0"), (-7, "overdue-0")]
+    + [(-8, "overdue-1"), (-15, "overdue-2")],
+)
+def test_reminder_thresholds(days_left, threshold):
+    assert threshold_for(TODAY + datetime.timedelta(days=days_left), TODAY) == threshold
+
+
+def _assignment(school, manager, cohort, due_on, **kwargs):
+    course, modules, lessons = course_with_lessons(modules=1, lessons=2)
+    assignment = assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        module=modules[0],
+        cohort=cohort,
+        due_on=due_on,
+        **kwargs,
+    )
+    return assignment, lessons
+
+
+def test_reminders_go_once_per_threshold_and_skip_who_is_done(school, manager, cohort):
+    late, done = cadets(school, cohort, 2)
+    assignment, lessons = _assignment(school, manager, cohort, TODAY + datetime.timedelta(days=7))
+    for lesson in lessons:
+        services.complete_lesson(user=done, lesson=lesson)
+    assert send_assignment_reminders(TODAY.isoformat()) == 1
+    assert send_assignment_reminders(TODAY.isoformat()) == 0
+    assert [m.to for m in mail.outbox] == [[late.email]]
+    assert str(lessons[0].url_path.split("/")[-2]) in mail.outbox[0].body
+    # The day before, then weekly once overdue.
+    assert send_assignment_reminders((TODAY + datetime.timedelta(days=6)).isoformat()) == 1
+    assert send_assignment_reminders((TODAY + datetime.timedelta(days=9)).isoformat()) == 1
+    assert send_assignment_reminders((TODAY + datetime.timedelta(days=12)).isoformat()) == 0
+    assert send_assignment_reminders((TODAY + datetime.timedelta(days=15)).isoformat()) == 1
+    assert list(AssignmentReminder.objects.order_by("pk").values_list("threshold", flat=True)) == [
+        "7d",
+        "1d",
+        "overdue-0",
+        "overdue-1",
+    ]
+
+
+def test_reminders_are_in_the_learners_language(school, manager, cohort):
+    french, english = cadets(school, cohort, 2)
+    english.preferred_language = "en"
+    english.save()
+    _assignment(school, manager, cohort, TODAY + datetime.timedelta(days=1))
+    send_assignment_reminders(TODAY.isoformat())
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    assert "Échéance proche" in by_recipient[french.email].subject
+    assert "Reprenez là où vous vous êtes arrêté" in by_recipient[french.email].body
+    assert "Due soon" in by_recipient[english.email].subject
+    assert "Continue where you stopped" in by_recipient[english.email].body
+
+
+def test_managers_get_one_weekly_digest_of_overdue_people(school, manager, cohort):
+    (late,) = cadets(school, cohort, 1)
+    _assignment(school, manager, cohort, TODAY - datetime.timedelta(days=3))
+    assert send_manager_digests(TODAY.isoformat()) == 1
+    assert send_manager_digests((TODAY + datetime.timedelta(days=2)).isoformat()) == 0
+    digest = mail.outbox[-1]
+    assert digest.to == [manager.email]
+    assert late.email in digest.body and "Promotion 2026" in digest.body
+
+
+# --- Progress report ----------------------------------------------------------------------------
+
+
+def test_matrix_shows_each_state_and_highlights_overdue(client, school, manager, cohort):
+    starter, finisher, idle = cadets(school, cohort, 3)
+    course, modules, lessons = course_with_lessons(modules=2, lessons=1)
+    assignment = assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        course=course,
+        cohort=cohort,
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    services.record_visit(enrolment=Enrolment.objects.get(user=starter), lesson_id=lessons[0].pk)
+    services.complete_lesson(user=finisher, lesson=lessons[0])
+    matrix = reports.progress_matrix(assignment)
+    states = {row.user: [c.state for c in row.cells] for row in matrix.rows}
+    assert states[starter][0] == reports.CellState.IN_PROGRESS
+    assert states[finisher][0] == reports.CellState.COMPLETED
+    assert states[idle] == [reports.CellState.NOT_STARTED] * 2
+    assert all(row.overdue for row in matrix.rows)
+    client.force_login(manager)
+    page = client.get(reverse("manager_assignment", args=[assignment.pk]) + "?status=overdue")
+    assert page.content.decode().count('class="overdue"') == 3
+
+
+def test_score_providers_show_passed_with_score(school, manager, cohort):
+    (learner,) = cadets(school, cohort, 1)
+    course, modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    assignment = assignments.assign(
+        assigned_by=manager, institution=school, course=course, cohort=cohort, due_on=TODAY
+    )
+
+    def provider(user_ids, module_list):
+        return {(learner.pk, modules[0].pk): 85.0}
+
+    reports.register_score_provider(provider)
+    try:
+        cell = reports.progress_matrix(assignment).rows[0].cells[0]
+    finally:
+        reports._score_providers.remove(provider)
+    assert cell.state == reports.CellState.PASSED and "85 %" in cell.label
+
+
+def test_exports_neutralise_formulas(client, school, manager, cohort):
+    learner = member_of(school, full_name='=HYPERLINK("http://x")', matricule="+123")
+    cohort.members.add(learner)
+    course, _modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    assignment = assignments.assign(
+        assigned_by=manager, institution=school, course=course, cohort=cohort, due_on=TODAY
+    )
+    client.force_login(manager)
+    csv_text = client.get(
+        reverse("manager_assignment_export", args=[assignment.pk, "csv"])
+    ).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text and "'+123" in csv_text
+    assert ";=" not in csv_text
+    response = client.get(reverse("manager_assignment_export", args=[assignment.pk, "xlsx"]))
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert '\'=HYPERLINK("http://x")' in values
+
+
+def test_matrix_renders_in_constant_queries(client, school, manager):
+    course, modules, lessons = course_with_lessons(modules=12, lessons=1)
+
+    def report_queries(size):
+        cohort = CohortFactory(institution=school)
+        people = members_of(school, size)
+        cohort.members.add(*people)
+        for person in people[:5]:
+            Enrolment.objects.get_or_create(user=person, course=course)
+        assignment = assignments.assign(
+            assigned_by=manager, institution=school, course=course, cohort=cohort, due_on=TODAY
+        )
+        for person in people[:5]:
+            services.complete_lesson(user=person, lesson=lessons[0])
+        url = reverse("manager_assignment", args=[assignment.pk])
+        client.get(url)  # warm up
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries)
+
+    client.force_login(manager)
+    small, large = report_queries(10), report_queries(300)
+    print(f"\nprogress matrix (12 modules): {small} queries for 10 people, {large} for 300")
+    assert small == large

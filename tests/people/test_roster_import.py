@@ -1,0 +1,259 @@
+import io
+import re
+import time
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from people.choices import Profession
+from people.manager import importing
+from people.models import Cohort, Membership, RosterImport, RosterImportStatus, User
+from tests.factories import InstitutionFactory, manager_of, member_of
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "nom complet;e-mail;matricule;profession;sexe;cohorte"
+
+
+def csv_file(*lines, name="effectif.csv"):
+    return SimpleUploadedFile(name, "\n".join([HEADER, *lines]).encode(), "text/csv")
+
+
+def xlsx_file(rows, name="effectif.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(importing.COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    return SimpleUploadedFile(name, data.getvalue())
+
+
+@pytest.fixture
+def school():
+    return InstitutionFactory(name="École nationale de police")
+
+
+@pytest.fixture
+def manager(school):
+    return manager_of(school)
+
+
+def upload(client, manager, file):
+    client.force_login(manager)
+    return client.post(reverse("manager_import"), {"file": file})
+
+
+def preview_of(response):
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def test_dry_run_shows_what_each_row_will_do_and_writes_nothing(client, school, manager):
+    existing = member_of(school, email="awa@exemple.ml", full_name="Awa Diallo")
+    same = member_of(school, email="ibra@exemple.ml", full_name="Ibrahim Touré", matricule="")
+    same.profession = ""
+    same.save()
+    file = csv_file(
+        "Awa Diallo Sidibé;awa@exemple.ml;P-1;policier;F;",
+        "Ibrahim Touré;ibra@exemple.ml;;;;",
+        "Oumar Cissé;oumar@exemple.ml;P-3;Policier;M;Promotion 2026",
+    )
+    url = preview_of(upload(client, manager, file))
+    users_before = User.objects.count()
+    page = client.get(url).content.decode()
+    assert "Créer" in page and "Mettre à jour" in page and "Inchangé" in page
+    assert User.objects.count() == users_before
+    assert not Cohort.objects.filter(name="Promotion 2026").exists()
+    existing.refresh_from_db()
+    assert existing.full_name == "Awa Diallo"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("Sans Adresse;;;policier;F;", "L’adresse e-mail manque."),
+        ("Mauvaise Adresse;pas-une-adresse;;policier;F;", "n’est pas une adresse e-mail valide"),
+        ("Métier Inconnu;metier@exemple.ml;;astronaute;F;", "Profession inconnue « astronaute »"),
+        ("Sexe Inconnu;sexe@exemple.ml;;policier;X;", "Sexe inconnu « X »"),
+        (";sansnom@exemple.ml;;policier;F;", "Le nom complet manque."),
+        (
+            "Autre Maison;autre@exemple.ml;;policier;F;",
+            "appartient à un membre d’une autre institution",
+        ),
+    ],
+)
+def test_dry_run_explains_each_error_in_french(client, school, manager, line, message):
+    member_of(InstitutionFactory(), email="autre@exemple.ml")
+    url = preview_of(upload(client, manager, csv_file(line)))
+    page = client.get(url).content.decode()
+    assert message in page
+    assert "Confirmer l’import" not in page
+
+
+def test_duplicate_in_the_file_is_an_error_on_the_second_line(client, school, manager):
+    file = csv_file("A;double@exemple.ml;;;;", "B;DOUBLE@exemple.ml;;;;")
+    page = client.get(preview_of(upload(client, manager, file))).content.decode()
+    assert "figure déjà à la ligne 2 du fichier" in page
+
+
+def test_a_file_with_errors_cannot_be_confirmed_and_nothing_is_written(
+    client, school, manager, django_capture_on_commit_callbacks
+):
+    file = csv_file("Bon;bon@exemple.ml;;policier;F;Promo", "Mauvais;;;policier;F;Promo")
+    url = preview_of(upload(client, manager, file))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert not User.objects.filter(email="bon@exemple.ml").exists()
+    assert not Cohort.objects.filter(name="Promo").exists()
+    assert RosterImport.objects.get().status == RosterImportStatus.PREVIEW
+
+
+def test_confirmed_import_writes_every_row_and_invites_the_new_people_after_commit(
+    client, school, manager, django_capture_on_commit_callbacks
+):
+    file = xlsx_file(
+        [
+            ["Oumar Cissé", "oumar@exemple.ml", "P-3", "policier", "M", "Promotion 2026"],
+            ["Kadia Koné", "kadia@exemple.ml", "P-4", "Gendarme", "femme", "Promotion 2026"],
+        ]
+    )
+    url = preview_of(upload(client, manager, file))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url)
+    assert callbacks, "the import task is queued after commit"
+    assert response.status_code == 302
+    roster_import = RosterImport.objects.get()
+    assert roster_import.status == RosterImportStatus.DONE
+    cohort = Cohort.objects.get(institution=school, name="Promotion 2026")
+    assert {u.email for u in cohort.members.all()} == {"oumar@exemple.ml", "kadia@exemple.ml"}
+    kadia = User.objects.get(email="kadia@exemple.ml")
+    assert kadia.profession == Profession.GENDARME and kadia.sex == "F"
+    assert not kadia.has_usable_password()
+    assert Membership.objects.filter(user=kadia, institution=school, status="active").exists()
+    assert sorted(m.to[0] for m in mail.outbox) == ["kadia@exemple.ml", "oumar@exemple.ml"]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+    status = client.get(reverse("manager_import_status", args=[roster_import.pk]))
+    assert "2 créées" in status.content.decode() or "2 créé" in status.content.decode()
+
+
+def test_invitation_link_lets_the_person_choose_a_password(
+    client, school, manager, django_capture_on_commit_callbacks
+):
+    url = preview_of(upload(client, manager, csv_file("Oumar Cissé;oumar@exemple.ml;;;;")))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
+    client.logout()
+    path = link.split("8000", 1)[-1] if "8000" in link else "/" + link.split("/", 3)[3]
+    response = client.get(path, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else path
+    response = client.post(
+        form_url, {"password1": "Un-mot-de-passe-2026", "password2": "Un-mot-de-passe-2026"}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="oumar@exemple.ml").check_password("Un-mot-de-passe-2026")
+
+
+def test_reimporting_the_same_file_changes_nothing(
+    client, school, manager, django_capture_on_commit_callbacks
+):
+    lines = ("Oumar Cissé;oumar@exemple.ml;P-3;policier;M;Promotion 2026",)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(preview_of(upload(client, manager, csv_file(*lines))))
+    mail.outbox.clear()
+    url = preview_of(upload(client, manager, csv_file(*lines)))
+    plans = importing.plan_rows(institution=school, rows=RosterImport.objects.first().rows)
+    assert [p.action for p in plans] == [importing.Action.UNCHANGED]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert User.objects.filter(email="oumar@exemple.ml").count() == 1
+    assert mail.outbox == []
+
+
+def test_confirming_twice_runs_the_import_once(
+    client, school, manager, django_capture_on_commit_callbacks
+):
+    url = preview_of(upload(client, manager, csv_file("Oumar Cissé;oumar@exemple.ml;;;;")))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+        client.post(url)
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (SimpleUploadedFile("liste.pdf", b"%PDF-1.4"), "Envoyez un fichier CSV ou XLSX"),
+        (SimpleUploadedFile("liste.xlsx", b"not a zip"), "n’est pas un classeur XLSX lisible"),
+        (SimpleUploadedFile("liste.csv", b"nom;prenom\nA;B\n"), "La première ligne doit"),
+        (SimpleUploadedFile("liste.csv", HEADER.encode()), "aucune ligne"),
+    ],
+)
+def test_a_malformed_upload_gets_a_french_message_and_changes_nothing(
+    client, manager, file, message
+):
+    response = upload(client, manager, file)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not RosterImport.objects.exists()
+
+
+def test_templates_can_be_downloaded(client, manager):
+    client.force_login(manager)
+    csv_response = client.get(reverse("manager_import_template", args=["csv"]))
+    assert "nom complet;e-mail;matricule;profession;sexe;cohorte" in csv_response.content.decode(
+        "utf-8-sig"
+    )
+    xlsx_response = client.get(reverse("manager_import_template", args=["xlsx"]))
+    assert xlsx_response.content[:2] == b"PK"
+
+
+def test_status_page_refreshes_itself_while_the_import_runs(client, school, manager):
+    roster_import = RosterImport.objects.create(
+        institution=school,
+        uploaded_by=manager,
+        file_name="x.csv",
+        rows=[{"email": "a@exemple.ml"}] * 4,
+        status=RosterImportStatus.RUNNING,
+    )
+    client.force_login(manager)
+    page = client.get(reverse("manager_import_status", args=[roster_import.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and "<progress" in page
+
+
+def test_import_of_5000_rows(school, manager, django_capture_on_commit_callbacks):
+    rows = [
+        {
+            "full_name": f"Élève {i}",
+            "email": f"eleve{i}@exemple.ml",
+            "matricule": f"P-{i}",
+            "profession": "policier",
+            "sex": "F" if i % 2 else "M",
+            "cohort": "Promotion 2026",
+        }
+        for i in range(5000)
+    ]
+    roster_import = RosterImport.objects.create(
+        institution=school,
+        uploaded_by=manager,
+        file_name="grand.csv",
+        rows=rows,
+        status=RosterImportStatus.QUEUED,
+    )
+    from people.tasks import run_roster_import_task
+
+    started = time.perf_counter()
+    plans = importing.plan_rows(institution=school, rows=rows)
+    planned = time.perf_counter() - started
+    with django_capture_on_commit_callbacks(execute=False):
+        run_roster_import_task(roster_import.pk)
+    elapsed = time.perf_counter() - started
+    print(f"\n5,000-row roster: dry run {planned:.1f} s, dry run + import {elapsed:.1f} s")
+    assert len(plans) == 5000
+    assert Cohort.objects.get(name="Promotion 2026").members.count() == 5000
+    assert RosterImport.objects.get().status == RosterImportStatus.DONE
