@@ -4,6 +4,8 @@ Idempotent: questions are found by their external id, quizzes by their module.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from wagtail.models import Locale
 
 from assessments.models import QuestionBank, Quiz
@@ -82,7 +84,7 @@ def seed(out=print) -> None:
                     title=f"Évaluation du module — {module['title_fr']}"[:200],
                     introduction="Répondez à toutes les questions ; la note de passage est 70 %.",
                     pass_mark=70,
-                    min_delay_minutes=1,
+                    min_delay=timedelta(minutes=1),
                 )
                 quizzes += 1
             if (

@@ -11,6 +11,7 @@ show choices by their opaque `key` only.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -222,8 +223,10 @@ class Quiz(TranslatableMixin, models.Model):
     max_attempts = models.PositiveSmallIntegerField(
         _("maximum attempts"), null=True, blank=True, help_text=_("Empty: no limit.")
     )
-    min_delay_minutes = models.PositiveIntegerField(
-        _("minimum delay between attempts (minutes)"), default=0
+    min_delay = models.DurationField(
+        _("minimum delay between attempts"),
+        default=timedelta(0),
+        help_text=_("Hours:minutes:seconds, e.g. 00:30:00 for half an hour; 0 for none."),
     )
     time_limit_minutes = models.PositiveIntegerField(
         _("time limit (minutes)"), null=True, blank=True, help_text=_("Empty: no time limit.")
@@ -261,7 +264,7 @@ class Quiz(TranslatableMixin, models.Model):
                     [FieldPanel("pass_mark"), FieldPanel("max_attempts")],
                 ),
                 FieldRowPanel(
-                    [FieldPanel("min_delay_minutes"), FieldPanel("time_limit_minutes")],
+                    [FieldPanel("min_delay"), FieldPanel("time_limit_minutes")],
                 ),
                 FieldPanel("feedback"),
             ],

@@ -86,12 +86,12 @@ def availability(*, user, quiz: Quiz, now: datetime | None = None) -> Availabili
         refusal = _("You have used all %(count)s attempts allowed for this quiz.") % {
             "count": quiz.max_attempts
         }
-    elif done and quiz.min_delay_minutes:
+    elif done and quiz.min_delay:
         last = max(a.submitted_at for a in done)
-        next_start = last + timedelta(minutes=quiz.min_delay_minutes)
+        next_start = last + quiz.min_delay
         if now < next_start:
             refusal = _("You can try again from %(time)s.") % {
-                "time": timezone.localtime(next_start).strftime("%d/%m/%Y %H:%M")
+                "time": timezone.localtime(next_start).strftime("%d/%m/%Y %H:%M:%S")
             }
     return Availability(
         open_attempt=open_attempt,

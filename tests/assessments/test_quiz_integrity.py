@@ -174,7 +174,7 @@ def test_no_attempt_beyond_the_limit(client):
 
 
 def test_no_new_attempt_before_the_delay(client):
-    quiz = quiz_with_questions(questions=1, min_delay_minutes=30)
+    quiz = quiz_with_questions(questions=1, min_delay=timedelta(minutes=30))
     user, attempt = _started(client, quiz)
     services.submit_attempt(attempt=attempt)
     response = client.post(reverse("quiz_start", args=[quiz.pk]), follow=True)
