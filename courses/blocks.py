@@ -244,6 +244,21 @@ class H5PActivityBlock(blocks.StructBlock):
         help_text = PRACTICE_EVIDENCE_HELP
 
 
+class QuizBlock(blocks.StructBlock):
+    """A server-graded quiz in a lesson: the lesson is completed once the quiz is passed."""
+
+    quiz = SnippetChooserBlock(
+        "assessments.Quiz",
+        label=_("Quiz"),
+        help_text=_("A quiz made under Quizzes › Quizzes."),
+    )
+
+    class Meta:
+        icon = "tasks"
+        label = _("Quiz")
+        template = "blocks/quiz.html"
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     rich_text = RichTextBlock()
     callout = CalloutBlock()
@@ -253,6 +268,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentBlock()
     video = VideoBlock()
     h5p_activity = H5PActivityBlock()
+    quiz = QuizBlock()
 
     class Meta:
         required = False
