@@ -110,6 +110,9 @@ def test_manager_imports_assigns_and_sees_the_cadet_complete_the_module(
     other = page.locator("table.matrix tr", has_text="Kadia Koné")
     expect(other.locator("td").first).to_have_text("Pas commencé")
     page.screenshot(path=str(screenshot_dir / "matrix.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(screenshot_dir / "matrix-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter (XLSX)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
