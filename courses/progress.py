@@ -176,8 +176,8 @@ def enrolment_in(user, course) -> Enrolment | None:
 
 def annotate_outline(user, course, modules, lessons) -> dict:
     """Mark each module and lesson of an outline with the learner's state, in three queries:
-    `lesson.state`, `module.is_complete`, `module.blocked_by` (the module to finish first; not Wagtail's
-    `locked_by`, which is page locking)."""
+    `lesson.state`, `module.is_complete`, `module.blocked_by` (the module to finish first; not
+    Wagtail's `locked_by`, which is page locking)."""
     states = lesson_states(user, lessons)
     completed = completed_module_keys(user, modules)
     locked = locked_module_keys(course, modules, completed)
