@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := config.settings
 MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* staticfiles/* media/* tests/* bench/*
 
-.PHONY: run test install messages translations migrate worker lint format bench clean
+.PHONY: run test install messages translations migrate worker lint format bench bench-certificates clean
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: install messages
 
 worker: install messages
 	$(BIN)/celery -A config worker --beat --loglevel=info
+
+# Issue and render 1,000 certificates through a real Celery worker (PostgreSQL and Redis on
+# 127.0.0.1; its own database and Redis database). Figures: bench/results-certificates.md.
+bench-certificates: install messages
+	$(BIN)/python bench/certificates.py --count 1000
 
 lint: install
 	$(BIN)/ruff check .

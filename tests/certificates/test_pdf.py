@@ -14,6 +14,7 @@ from certificates.tasks import render_certificate_pdf, sweep_missing_pdfs_task
 from tests.factories import (
     CertificateFactory,
     CoursePageFactory,
+    ImageFactory,
     InstitutionFactory,
     MembershipFactory,
     UserFactory,
@@ -113,3 +114,22 @@ def test_the_sweep_renders_what_a_killed_worker_left_undone(certificate):
 def test_a_missing_pdf_is_rendered_on_request(certificate):
     request_pdf(certificate=certificate, user=certificate.holder)
     assert certificate.pdf
+
+
+def test_the_signatory_and_issuer_come_from_the_site_setting(certificate):
+    from wagtail.models import Site
+
+    from certificates.models import CertificateSettings
+
+    setting = CertificateSettings.for_site(Site.objects.get(is_default_site=True))
+    setting.signatory_name = "Mamadou Keïta"
+    setting.signatory_title = "Directeur de l'INFJ"
+    setting.institution_name = "Institut National de Formation Judiciaire Maître Demba Diallo"
+    setting.logo = ImageFactory()
+    setting.save()
+    html = certificate_html(certificate)
+    assert "data:image/png;base64," in html
+    render_certificate_pdf(certificate.pk)
+    text = _text(certificate)
+    assert "Mamadou Keïta" in text
+    assert "Directeur de l'INFJ" in text
