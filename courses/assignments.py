@@ -1,6 +1,6 @@
 """Writes about assignments: give a course or a module to a cohort or to chosen people with a
 due date, and enrol everyone concerned (idempotent: `enrol` keeps one enrolment per person and
-course). People who join the cohort later get its assignments through `cohort_member_added`."""
+course). People who join the cohort later get its assignments through `cohort_members_added`."""
 
 from __future__ import annotations
 
@@ -71,13 +71,18 @@ def enrol_assignees(*, assignment: Assignment) -> int:
     return count
 
 
-def give_cohort_assignments(*, cohort: Cohort, user: User) -> None:
-    """A newcomer of `cohort` gets its assignments (receiver of `cohort_member_added`)."""
-    is_member = user.memberships.filter(
-        institution=cohort.institution_id, status=MembershipStatus.ACTIVE
-    ).exists()
-    if not is_member:
-        return
+def give_cohort_assignments(*, cohort: Cohort, users: list[User]) -> None:
+    """Newcomers of `cohort` get its assignments (receiver of `cohort_members_added`). Two
+    queries when the cohort has no assignment, whatever the number of newcomers."""
     course_ids = set(Assignment.objects.of_cohort(cohort).values_list("course_id", flat=True))
-    for course in CoursePage.objects.filter(pk__in=course_ids):
-        enrol(user=user, course=course, source=EnrolmentSource.ASSIGNMENT)
+    if not course_ids:
+        return
+    members = User.objects.filter(
+        pk__in=[u.pk for u in users],
+        memberships__institution=cohort.institution_id,
+        memberships__status=MembershipStatus.ACTIVE,
+    )
+    courses = list(CoursePage.objects.filter(pk__in=course_ids))
+    for user in members:
+        for course in courses:
+            enrol(user=user, course=course, source=EnrolmentSource.ASSIGNMENT)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Cohort, Institution, User
-from people.signals import cohort_member_added
+from people.signals import cohort_members_added
 
 
 @transaction.atomic
@@ -40,14 +40,14 @@ def restore_cohort(*, cohort: Cohort) -> Cohort:
 
 @transaction.atomic
 def add_cohort_members(*, cohort: Cohort, users: list[User]) -> list[User]:
-    """Add people to a cohort (idempotent); `cohort_member_added` goes out after commit for each
-    person actually added. Returns them."""
+    """Add people to a cohort (idempotent); `cohort_members_added` goes out after commit with
+    the people actually added. Returns them."""
     present = set(cohort.members.filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
     added = [user for user in users if user.pk not in present]
     cohort.members.add(*added)
-    for user in added:
+    if added:
         transaction.on_commit(
-            partial(cohort_member_added.send, sender=Cohort, cohort=cohort, user=user)
+            partial(cohort_members_added.send, sender=Cohort, cohort=cohort, users=added)
         )
     return added
 
