@@ -80,8 +80,9 @@ def send_assignment_reminders(today: str | None = None) -> int:
     """Send the learner reminders due today (ISO date for tests; safe to run twice)."""
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     sent = 0
+    # An archived cohort's assignments no longer send reminders.
     upcoming = Assignment.objects.filter(
-        due_on__lte=day + datetime.timedelta(days=7)
+        due_on__lte=day + datetime.timedelta(days=7), cohort__archived_at__isnull=True
     ).select_related("course", "module", "assigned_by", "institution")
     for assignment in upcoming:
         threshold = threshold_for(assignment.due_on, day)
@@ -147,7 +148,7 @@ def send_manager_digests(today: str | None = None) -> int:
         institutions = Membership.objects.managed_by(manager).values("institution")
         sections = []
         for assignment in Assignment.objects.filter(
-            institution__in=institutions, due_on__lt=day
+            institution__in=institutions, due_on__lt=day, cohort__archived_at__isnull=True
         ).select_related("course", "module", "cohort"):
             matrix = reports.progress_matrix(assignment, today=day)
             late = [row.user for row in matrix.rows if row.overdue]

@@ -297,3 +297,11 @@ def test_matrix_renders_in_constant_queries(client, school, manager):
     small, large = report_queries(10), report_queries(300)
     print(f"\nprogress matrix (12 modules): {small} queries for 10 people, {large} for 300")
     assert small == large
+
+
+def test_an_archived_cohort_gets_no_more_reminders(school, manager, cohort):
+    cadets(school, cohort, 1)
+    _assignment(school, manager, cohort, TODAY + datetime.timedelta(days=1))
+    cohort_services.archive_cohort(cohort=cohort)
+    assert send_assignment_reminders(TODAY.isoformat()) == 0
+    assert mail.outbox == []
