@@ -82,4 +82,3 @@ def test_learner_downloads_the_certificate_and_a_stranger_verifies_it(
         public.screenshot(path=screenshot_dir / "verify-390.png", full_page=True)
     finally:
         stranger.close()
-
