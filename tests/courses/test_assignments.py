@@ -305,3 +305,22 @@ def test_an_archived_cohort_gets_no_more_reminders(school, manager, cohort):
     cohort_services.archive_cohort(cohort=cohort)
     assert send_assignment_reminders(TODAY.isoformat()) == 0
     assert mail.outbox == []
+
+
+def test_exports_contain_only_the_institutions_people(client, school, manager, cohort):
+    (own,) = cadets(school, cohort, 1)
+    outsider = member_of(InstitutionFactory())
+    cohort.members.add(outsider)  # however they got there, they are not this school's
+    course, _modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    assignment = assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        course=course,
+        cohort=cohort,
+        people=[outsider],
+        due_on=TODAY,
+    )
+    client.force_login(manager)
+    url = reverse("manager_assignment_export", args=[assignment.pk, "csv"])
+    text = client.get(url).content.decode("utf-8-sig")
+    assert own.email in text and outsider.email not in text
