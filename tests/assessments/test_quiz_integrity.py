@@ -241,3 +241,19 @@ def test_the_quiz_shows_in_english_from_its_translation(client):
     )
     attempt.refresh_from_db()
     assert attempt.passed
+
+
+@pytest.mark.parametrize(
+    ("feedback", "shows_marks", "shows_key"),
+    [("score", False, False), ("correctness", True, False), ("full", True, True)],
+)
+def test_the_result_page_follows_the_feedback_policy(client, feedback, shows_marks, shows_key):
+    quiz = quiz_with_questions(questions=1, feedback=feedback)
+    _user, attempt = _started(client, quiz)
+    services.save_answers(attempt=attempt, answers=wrong_answers(attempt))
+    services.submit_attempt(attempt=attempt)
+    html = client.get(reverse("quiz_result", args=[quiz.pk, attempt.pk])).content.decode()
+    assert "Votre note : 0 %" in html
+    assert ("pas juste" in html) is shows_marks
+    assert ("bonne réponse" in html) is shows_key
+    assert ("Parce que la loi le dit." in html) is shows_key
