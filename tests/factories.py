@@ -181,9 +181,15 @@ class DocumentFactory(DjangoModelFactory):
     file = factory.django.FileField(filename="guide.pdf", data=b"%PDF-1.4\n" + b"0" * 2048)
 
 
-def every_block_body(*, image, document, video, poster) -> list[dict]:
-    """Raw StreamField data for a lesson that uses every block once."""
-    return [
+def every_block_body(*, image, document, video, poster, h5p_activity=None, quiz=None) -> list[dict]:
+    """Raw StreamField data for a lesson that uses every block once (the activity blocks when
+    their H5P activity and quiz are given)."""
+    activities = []
+    if h5p_activity is not None:
+        activities.append(h5p_block(h5p_activity))
+    if quiz is not None:
+        activities.append(quiz_block(quiz))
+    return activities + [
         {"type": "rich_text", "value": "<h2>Introduction</h2><p>La traite des personnes.</p>"},
         {
             "type": "callout",

@@ -5,7 +5,13 @@ import pytest
 from django.utils import translation
 
 from courses.blocks import LessonBodyBlock, SourcesBlock
-from tests.factories import DocumentFactory, ImageFactory, every_block_body
+from tests.factories import (
+    DocumentFactory,
+    ImageFactory,
+    every_block_body,
+    h5p_activity,
+    quiz_with_questions,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +21,12 @@ def rendered_blocks():
     """Every block of the lesson body rendered on its own, by block type."""
     video = DocumentFactory(file=factory.django.FileField(filename="clip.mp4", data=b"0" * 5000))
     raw = every_block_body(
-        image=ImageFactory(), document=DocumentFactory(), video=video, poster=ImageFactory()
+        image=ImageFactory(),
+        document=DocumentFactory(),
+        video=video,
+        poster=ImageFactory(),
+        h5p_activity=h5p_activity(title="Qualifier les faits"),
+        quiz=quiz_with_questions(title="Évaluation du module"),
     )
     stream = LessonBodyBlock().to_python(raw)
     with translation.override("fr"):
