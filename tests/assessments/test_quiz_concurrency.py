@@ -4,37 +4,16 @@ attempt. Run on PostgreSQL, where the requests really run in parallel."""
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from assessments.models import Attempt
 from assessments.quizzes import services
 from courses import services as course_services
 from courses.models import ModuleCompletion
+from tests.concurrency import run_concurrently
 from tests.factories import UserFactory, course_with_lessons, quiz_with_questions, right_answers
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _run_concurrently(target, count: int) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=10)
-            target()
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 def _needs_postgresql():
@@ -60,7 +39,7 @@ def test_submitting_from_several_tabs_at_once_grades_once():
         with lock:
             submitted.append(graded.submitted_at)
 
-    errors = _run_concurrently(submit, count=6)
+    errors = run_concurrently(submit, count=6)
     assert errors == []
     assert len(set(submitted)) == 1  # every tab sees the one grading
     attempt.refresh_from_db()
@@ -72,6 +51,6 @@ def test_starting_from_several_tabs_at_once_gives_one_attempt():
     _needs_postgresql()
     quiz = quiz_with_questions(questions=2)
     user = UserFactory()
-    errors = _run_concurrently(lambda: services.start_attempt(user=user, quiz=quiz), count=6)
+    errors = run_concurrently(lambda: services.start_attempt(user=user, quiz=quiz), count=6)
     assert errors == []
     assert Attempt.objects.filter(user=user).count() == 1

@@ -2,11 +2,9 @@
 connection: a course completed from several tabs, a duplicated signal, a task retried while the
 first run is still rendering — one certificate, one PDF, one e-mail."""
 
-import threading
-
 import pytest
 from django.core import mail
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -14,6 +12,7 @@ from certificates.services import issue_certificate
 from certificates.tasks import render_certificate_pdf
 from courses import services
 from courses.models import EnrolmentStatus
+from tests.concurrency import run_concurrently
 from tests.factories import (
     CertificateFactory,
     EnrolmentFactory,
@@ -30,28 +29,6 @@ def _postgresql_only():
         pytest.skip("needs PostgreSQL: SQLite serialises every write, so nothing runs at once")
 
 
-def _run_concurrently(target, count: int) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=10)
-            target()
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
-
-
 def _pdf_files(settings) -> list[str]:
     folder = settings.MEDIA_ROOT / "certificates"
     return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
@@ -62,7 +39,7 @@ def test_completing_a_course_from_several_tabs_at_once_issues_one_certificate(se
     user = UserFactory()
     services.enrol(user=user, course=course)
     services.complete_lesson(user=user, lesson=lessons[0])
-    errors = _run_concurrently(
+    errors = run_concurrently(
         lambda: services.complete_lesson(user=user, lesson=lessons[1]), count=6
     )
     assert errors == []
@@ -73,7 +50,7 @@ def test_completing_a_course_from_several_tabs_at_once_issues_one_certificate(se
 
 def test_a_signal_delivered_several_times_at_once_issues_one_certificate(settings):
     enrolment = EnrolmentFactory(status=EnrolmentStatus.COMPLETED, completed_at=timezone.now())
-    errors = _run_concurrently(lambda: issue_certificate(enrolment=enrolment), count=6)
+    errors = run_concurrently(lambda: issue_certificate(enrolment=enrolment), count=6)
     assert errors == []
     certificate = Certificate.objects.get()
     assert _pdf_files(settings) == [f"{certificate.code}.pdf"]
@@ -82,7 +59,7 @@ def test_a_signal_delivered_several_times_at_once_issues_one_certificate(setting
 
 def test_a_task_retried_while_the_first_run_renders_leaves_one_pdf(settings):
     certificate = CertificateFactory()
-    errors = _run_concurrently(lambda: render_certificate_pdf(certificate.pk), count=4)
+    errors = run_concurrently(lambda: render_certificate_pdf(certificate.pk), count=4)
     assert errors == []
     certificate.refresh_from_db()
     assert _pdf_files(settings) == [f"{certificate.code}.pdf"]

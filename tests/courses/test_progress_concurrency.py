@@ -4,36 +4,15 @@ PostgreSQL, where the requests really run in parallel, each on its own connectio
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from courses import services
 from courses.models import Enrolment, EnrolmentStatus, LessonProgress, ModuleCompletion
 from courses.signals import course_completed
+from tests.concurrency import run_concurrently
 from tests.factories import UserFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _run_concurrently(target, count: int) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def worker():
-        try:
-            barrier.wait(timeout=10)
-            target()
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 def test_completing_the_last_lesson_from_several_tabs_at_once_completes_once():
@@ -53,7 +32,7 @@ def test_completing_the_last_lesson_from_several_tabs_at_once_completes_once():
 
     course_completed.connect(receiver)
     try:
-        errors = _run_concurrently(
+        errors = run_concurrently(
             lambda: services.complete_lesson(user=user, lesson=lessons[1]), count=6
         )
     finally:
@@ -72,6 +51,6 @@ def test_enrolling_from_several_tabs_at_once_gives_one_enrolment():
         pytest.skip("needs PostgreSQL: SQLite serialises every write, so nothing runs at once")
     course, _modules, _lessons = course_with_lessons()
     user = UserFactory()
-    errors = _run_concurrently(lambda: services.enrol(user=user, course=course), count=6)
+    errors = run_concurrently(lambda: services.enrol(user=user, course=course), count=6)
     assert errors == []
     assert Enrolment.objects.filter(user=user, course=course).count() == 1
