@@ -11,11 +11,12 @@ class AssessmentsConfig(AppConfig):
         from assessments import receivers
         from assessments.h5p.services import lesson_h5p_requirements_met
         from assessments.quizzes.services import (
+            best_passed_scores,
             lesson_quizzes_passed,
             modules_with_passed_assessment,
         )
         from assessments.signals import h5p_result_recorded
-        from courses import completion
+        from courses import completion, reports
 
         completion.register_activity_rule(
             "h5p_activity",
@@ -25,6 +26,8 @@ class AssessmentsConfig(AppConfig):
         # assessment once its lessons are done and the assessment passed.
         completion.register_activity_rule("quiz", lesson_quizzes_passed)
         completion.register_module_rule("assessment", modules_with_passed_assessment)
+        # The managers' progress report shows the score of a passed module assessment.
+        reports.register_score_provider(best_passed_scores)
         h5p_result_recorded.connect(
             receivers.complete_lesson_on_h5p_result, dispatch_uid="complete_lesson_on_h5p"
         )

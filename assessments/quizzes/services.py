@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -362,3 +363,24 @@ def module_assessment(module) -> Quiz | None:
         .order_by("pk")
         .first()
     )
+
+
+def best_passed_scores(user_ids, modules) -> dict[tuple[int, int], float]:
+    """{(user id, module id): best passing score %} of the module assessments, in two queries:
+    the progress report's "passed with score" (`courses.reports.register_score_provider`)."""
+    by_key = {module.translation_key: module.pk for module in modules}
+    module_of_quiz = dict(
+        Quiz.objects.originals()
+        .filter(module__translation_key__in=by_key)
+        .values_list("pk", "module__translation_key")
+    )
+    if not module_of_quiz:
+        return {}
+    rows = (
+        Attempt.objects.filter(user_id__in=list(user_ids), passed=True, quiz_id__in=module_of_quiz)
+        .values("user_id", "quiz_id")
+        .annotate(best=Max("score_percent"))
+    )
+    return {
+        (row["user_id"], by_key[module_of_quiz[row["quiz_id"]]]): float(row["best"]) for row in rows
+    }
