@@ -21,10 +21,14 @@ _rows_from_migrations: list[str] = []
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _ci_runs_on_postgresql(django_db_setup, django_db_blocker):
+def _ci_runs_on_postgresql(request, django_db_setup, django_db_blocker):
     # CI must exercise the real database; a silent fall-back to SQLite would hide bugs.
     if os.environ.get("CI") and connection.vendor != "postgresql":
         pytest.exit(f"CI must run on PostgreSQL, not {connection.vendor}", returncode=3)
+    if not any(_is_transactional(item) for item in request.session.items):
+        # No test empties the database: nothing to keep (and without a test using the
+        # database, no test database was even created).
+        return
     with django_db_blocker.unblock():
         rows = json.loads(connection.creation.serialize_db_to_string())
         # Content types first: building a page instance looks its content type up (and would
