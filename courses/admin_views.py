@@ -8,7 +8,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import CoursePage, Enrolment, EnrolmentStatus, LessonProgress, ModuleCompletion
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+    LessonPage,
+    LessonProgress,
+    ModuleCompletion,
+    ModulePage,
+)
 from people.models import Institution, Membership, User
 from people.roles import ADMINISTRATORS_GROUP, COMMITTEE_GROUP, MANAGERS_GROUP
 
@@ -89,20 +97,22 @@ def learner_progress(request, user_id: int):
         completion.module_id: completion
         for completion in ModuleCompletion.objects.filter(user=learner)
     }
-    from courses.models import LessonPage, ModulePage
-
     rows = []
     for enrolment in enrolments:
-        modules = []
-        for module in ModulePage.objects.live().child_of(enrolment.course).order_by("path"):
-            module_lessons = list(LessonPage.objects.live().child_of(module).order_by("path"))
-            modules.append(
-                {
-                    "module": module,
-                    "completion": completions.get(module.pk),
-                    "lessons": [(lesson, lessons.get(lesson.pk)) for lesson in module_lessons],
-                }
-            )
+        # Two queries per course: its modules and all its lessons, in reading order.
+        lessons_of_course = list(LessonPage.objects.outline_of(enrolment.course))
+        modules = [
+            {
+                "module": module,
+                "completion": completions.get(module.pk),
+                "lessons": [
+                    (lesson, lessons.get(lesson.pk))
+                    for lesson in lessons_of_course
+                    if lesson.path.startswith(module.path)
+                ],
+            }
+            for module in ModulePage.objects.outline_of(enrolment.course)
+        ]
         rows.append({"enrolment": enrolment, "modules": modules})
     return render(
         request,

@@ -20,7 +20,6 @@ from courses.models import (
     LessonPage,
     LessonProgress,
     ModuleCompletion,
-    ModulePage,
 )
 
 
@@ -214,13 +213,8 @@ def lesson_progress_context(request, lesson, course, outline) -> dict:
     enrolment = enrolment_in(user, course)
     context["enrolment"] = enrolment
     context["is_reading"] = completion.is_reading_lesson(lesson)
-    if course.modules_in_order:
-        modules = list(ModulePage.objects.outline_of(course))
-        completed = completed_module_keys(user, modules)
-        locked = locked_module_keys(course, modules, completed)
-        module = next((m for m in modules if lesson.path.startswith(m.path)), None)
-        if module is not None and module.translation_key in locked:
-            context["lock"] = locked[module.translation_key]
+    lock = services.lock_for(user=user, lesson=lesson, course=course)
+    context["lock"] = lock.blocking_module if lock else None
     states = lesson_states(user, [lesson, *outline])
     for item in outline:
         item.state = states[item.translation_key]

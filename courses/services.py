@@ -65,26 +65,19 @@ class Lock:
 
 
 def lock_for(*, user: User, lesson: LessonPage, course: CoursePage) -> Lock | None:
-    """The lock on a (canonical) lesson when the course's modules are taken in order."""
+    """The lock on a lesson (any language) when the course's modules are taken in order: the
+    first required module before it that the learner has not completed."""
+    from courses import progress
+
     if not course.modules_in_order:
         return None
-    module_path = lesson.path[: -lesson.steplen]
-    earlier = [
-        module
-        for module in ModulePage.objects.outline_of(course)
-        if module.is_required and module.path < module_path
-    ]
-    if not earlier:
-        return None
-    done = set(
-        ModuleCompletion.objects.filter(user=user, module__in=earlier).values_list(
-            "module_id", flat=True
-        )
+    modules = list(ModulePage.objects.outline_of(course))
+    locked = progress.locked_module_keys(
+        course, modules, progress.completed_module_keys(user, modules)
     )
-    for module in earlier:
-        if module.pk not in done:
-            return Lock(blocking_module=module)
-    return None
+    module = next((m for m in modules if lesson.path.startswith(m.path)), None)
+    blocking = locked.get(module.translation_key) if module is not None else None
+    return Lock(blocking_module=blocking) if blocking is not None else None
 
 
 @transaction.atomic

@@ -114,13 +114,6 @@ class Enrolment(models.Model):
 
 
 class LessonProgressQuerySet(models.QuerySet):
-    def visible_to(self, user) -> LessonProgressQuerySet:
-        return (
-            self.filter(user__in=Enrolment.objects.visible_to(user).values("user"))
-            if not user.is_superuser
-            else self
-        )
-
     def completed(self) -> LessonProgressQuerySet:
         return self.filter(completed_at__isnull=False)
 
