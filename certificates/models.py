@@ -228,3 +228,177 @@ class CertificateSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("certificates")
+
+
+# --- In-person training sessions (the register counts them beside e-learning) ---------------
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TrainingSessionQuerySet:
+        """Staff and the committee see every session; managers the sessions their institutions'
+        people attended; learners none."""
+        from people.models import Membership
+        from people.roles import is_committee_member
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.is_staff or is_committee_member(user):
+            return self
+        managed = Membership.objects.managed_by(user).values("institution")
+        return self.filter(attendances__person__memberships__institution__in=managed).distinct()
+
+    def ended_between(self, start: datetime.date, end: datetime.date) -> TrainingSessionQuerySet:
+        return self.filter(ends_on__gte=start, ends_on__lte=end)
+
+
+class TrainingSession(models.Model):
+    """A workshop delivered in person (UNODC, IOM, INFJ…), with its attendance list."""
+
+    title = models.CharField(_("title"), max_length=255)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        verbose_name=_("corresponding course"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        help_text=_("The e-learning course this workshop covers, if any."),
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    place = models.CharField(_("place"), max_length=200)
+    region = models.ForeignKey(
+        "people.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="training_sessions",
+    )
+    organiser = models.CharField(_("organiser"), max_length=200)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    trainers = models.TextField(_("trainers"), blank=True, help_text=_("One name per line."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("in-person session")
+        verbose_name_plural = _("in-person sessions")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="training_session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_on:%d/%m/%Y})"
+
+
+class Attendance(models.Model):
+    """One person's presence at a session; once per person and session. The attendance
+    certificate, when one is issued, goes through the certificate service."""
+
+    session = models.ForeignKey(
+        TrainingSession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    certificate = models.OneToOneField(
+        Certificate,
+        verbose_name=_("attendance certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attendance",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"], name="one_attendance_per_person_and_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.session}"
+
+
+# --- The register's exports are logged: they contain personal data --------------------------
+
+
+class RegisterExportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Spreadsheet (XLSX)")
+    CSV = "csv", _("CSV")
+    PRINT = "print", _("Printable page")
+
+
+class RegisterExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class RegisterExportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RegisterExportQuerySet:
+        """Each person sees their own exports; administrators all of them."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(requested_by=user)
+
+
+class RegisterExport(models.Model):
+    """Who exported what, when, with which filters. The row is written before the file."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="register_exports",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    format = models.CharField(_("format"), max_length=10, choices=RegisterExportFormat.choices)
+    filters = models.JSONField(_("filters and period"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RegisterExportStatus.choices,
+        default=RegisterExportStatus.PENDING,
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="register-exports/", blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = RegisterExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("register export")
+        verbose_name_plural = _("register exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.requested_by} — {self.get_format_display()} — {self.created_at:%d/%m/%Y %H:%M}"
+        )
