@@ -172,6 +172,16 @@ class QuizViewSetGroup(SnippetViewSetGroup):
 register_snippet(QuizViewSetGroup)
 
 
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def synchronise_quiz_translations(request, instance):
+    """The rules of a quiz are edited on its original and copied to its translations."""
+    if isinstance(instance, Quiz):
+        from assessments.quizzes.services import synchronise_quiz_settings
+
+        synchronise_quiz_settings(quiz=instance)
+
+
 @hooks.register("register_admin_urls")
 def register_quiz_admin_urls():
     return [

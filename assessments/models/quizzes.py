@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, TranslatableMixin
 
@@ -75,13 +76,23 @@ class CaseScenario(TranslatableMixin, models.Model):
     bank = models.ForeignKey(
         QuestionBank, verbose_name=_("bank"), on_delete=models.CASCADE, related_name="scenarios"
     )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        blank=True,
+        help_text=_("Reference used by spreadsheet imports, e.g. CAS1; unique in the bank."),
+    )
     title = models.CharField(_("title"), max_length=200)
     facts = models.TextField(
         _("facts"), help_text=_("The facts of the case, shown above each of its questions.")
     )
 
     objects = OriginalsQuerySet.as_manager()
-    panels = [FieldPanel("bank"), FieldPanel("title"), FieldPanel("facts")]
+    panels = [
+        FieldRowPanel([FieldPanel("bank"), FieldPanel("external_id")]),
+        FieldPanel("title"),
+        FieldPanel("facts"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("case scenario")
@@ -177,6 +188,49 @@ class Choice(Orderable):
         return self.text
 
 
+# The rules of a quiz are one set for all its translations: they are edited on the original
+# (the first-created translation, which attempts refer to) and copied to the translations.
+QUIZ_SETTINGS = (
+    "module",
+    "bank",
+    "category",
+    "draw_count",
+    "shuffle_questions",
+    "shuffle_choices",
+    "pass_mark",
+    "max_attempts",
+    "min_delay",
+    "time_limit_minutes",
+    "feedback",
+)
+
+
+class QuizAdminForm(WagtailAdminModelForm):
+    """On a translation, the rules are shown but cannot be changed (a tampered value posted
+    for a disabled field is ignored by Django): they follow the original."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if not instance.pk or not instance.translation_key:
+            return
+        first = (
+            type(instance)
+            .objects.filter(translation_key=instance.translation_key)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if first == instance.pk:
+            return
+        for name in (*QUIZ_SETTINGS, "fixed_questions"):
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Set on the original version of this quiz and copied to its translations."
+                )
+
+
 class Quiz(TranslatableMixin, models.Model):
     title = models.CharField(_("title"), max_length=200)
     introduction = models.TextField(_("introduction"), blank=True)
@@ -239,6 +293,7 @@ class Quiz(TranslatableMixin, models.Model):
     )
 
     objects = OriginalsQuerySet.as_manager()
+    base_form_class = QuizAdminForm
 
     panels = [
         FieldPanel("title"),

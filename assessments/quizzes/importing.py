@@ -9,6 +9,11 @@ Columns (first row; the template downloadable from the admin has them):
     choice_1_fr … choice_6_fr, choice_1_en … choice_6_en   at least two choices
     correct       the numbers of the right choices, e.g. « 1 » or « 1;3 »
     explanation_fr explanation_en source
+    scenario_id   optional: the case scenario the question is asked about, e.g. CAS1
+    scenario_title_fr scenario_title_en scenario_facts_fr scenario_facts_en
+                  the case's title and facts, given on the first row of the case (later rows
+                  of the same case leave them empty or repeat them identically); a case already
+                  in the bank needs only its scenario_id (texts given update it)
 
 The import is all or nothing: every row is checked first (dry run), each problem reported in
 French with its row number; nothing is written while a single row is wrong.
@@ -24,7 +29,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from wagtail.models import Locale
 
-from assessments.models import Choice, Question, QuestionBank, QuestionKind
+from assessments.models import CaseScenario, Choice, Question, QuestionBank, QuestionKind
 
 MAX_CHOICES = 6
 COLUMNS = [
@@ -39,6 +44,17 @@ COLUMNS = [
     "explanation_fr",
     "explanation_en",
     "source",
+    "scenario_id",
+    "scenario_title_fr",
+    "scenario_title_en",
+    "scenario_facts_fr",
+    "scenario_facts_en",
+]
+SCENARIO_TEXTS = [
+    "scenario_title_fr",
+    "scenario_title_en",
+    "scenario_facts_fr",
+    "scenario_facts_en",
 ]
 REQUIRED = ["external_id", "type", "question_fr", "correct"]
 MAX_ROWS = 2000
@@ -63,11 +79,21 @@ class RowPlan:
     correct: set[int]
     explanation: dict[str, str]
     source: str
+    scenario_id: str = ""
+
+
+@dataclass
+class ScenarioPlan:
+    external_id: str
+    row: int
+    title: dict[str, str]
+    facts: dict[str, str]
 
 
 @dataclass
 class ImportReport:
     rows: list[RowPlan] = field(default_factory=list)
+    scenarios: dict[str, ScenarioPlan] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     created: int = 0
     updated: int = 0
@@ -115,9 +141,53 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
     return rows
 
 
-def check_rows(rows: list[dict[str, str]]) -> ImportReport:
-    """The dry run: every row's problems, in French, with its line number in the file."""
+def _check_scenario(
+    row: dict[str, str], index: int, report: ImportReport, known: set[str]
+) -> tuple[str, list[str]]:
+    """The case scenario of a row: its id, and the problems with its texts."""
+    scenario_id = row.get("scenario_id", "").strip()
+    texts = {name: row.get(name, "").strip() for name in SCENARIO_TEXTS}
+    if not scenario_id:
+        if any(texts.values()):
+            return "", ["un titre ou des faits de cas sont donnés sans identifiant (scenario_id)"]
+        return "", []
+    plan = report.scenarios.get(scenario_id)
+    if plan is None:
+        given = any(texts.values())
+        if not given and scenario_id not in known:
+            return scenario_id, [
+                f"le cas {scenario_id} n'existe pas dans la banque : donnez son titre et ses "
+                "faits en français (scenario_title_fr, scenario_facts_fr)"
+            ]
+        if given and not (texts["scenario_title_fr"] and texts["scenario_facts_fr"]):
+            return scenario_id, [
+                f"le cas {scenario_id} : le titre et les faits en français sont obligatoires"
+            ]
+        report.scenarios[scenario_id] = ScenarioPlan(
+            external_id=scenario_id,
+            row=index,
+            title={lang: texts[f"scenario_title_{lang}"] for lang in ("fr", "en")},
+            facts={lang: texts[f"scenario_facts_{lang}"] for lang in ("fr", "en")},
+        )
+        return scenario_id, []
+    expected = {
+        **{f"scenario_title_{lang}": plan.title[lang] for lang in ("fr", "en")},
+        **{f"scenario_facts_{lang}": plan.facts[lang] for lang in ("fr", "en")},
+    }
+    if any(value and value != expected[name] for name, value in texts.items()):
+        return scenario_id, [
+            f"le titre ou les faits du cas {scenario_id} diffèrent de ceux de la ligne {plan.row}"
+        ]
+    return scenario_id, []
+
+
+def check_rows(
+    rows: list[dict[str, str]], *, known_scenarios: set[str] | None = None
+) -> ImportReport:
+    """The dry run: every row's problems, in French, with its line number in the file.
+    `known_scenarios`: external ids of the case scenarios already in the bank."""
     report = ImportReport()
+    known = known_scenarios or set()
     seen: dict[str, int] = {}
     kinds = {k.value for k in QuestionKind}
     for index, row in enumerate(rows, start=2):
@@ -161,6 +231,8 @@ def check_rows(rows: list[dict[str, str]]) -> ImportReport:
             problems.append("aucune bonne réponse indiquée (colonne correct)")
         elif kind != QuestionKind.MULTIPLE and len(correct) != 1:
             problems.append("une seule bonne réponse pour ce type de question")
+        scenario_id, scenario_problems = _check_scenario(row, index, report, known)
+        problems.extend(scenario_problems)
         if problems:
             report.errors.append(f"Ligne {index} : " + " ; ".join(problems) + ".")
             continue
@@ -177,15 +249,69 @@ def check_rows(rows: list[dict[str, str]]) -> ImportReport:
                     lang: row.get(f"explanation_{lang}", "").strip() for lang in ("fr", "en")
                 },
                 source=row.get("source", "").strip(),
+                scenario_id=scenario_id,
             )
         )
     return report
 
 
+def _bank_questions(bank: QuestionBank) -> dict:
+    """{(question id, locale id): Question} of the bank; a question made in the admin without
+    an external id is known as Q<its number>, as the export names it."""
+    rows = list(Question.objects.filter(bank=bank).order_by("pk").prefetch_related("choices"))
+    ids: dict = {}
+    for question in rows:
+        ids.setdefault(question.translation_key, question.external_id or f"Q{question.pk}")
+    return {(ids[question.translation_key], question.locale_id): question for question in rows}
+
+
+def bank_scenarios(bank: QuestionBank) -> dict:
+    """{(scenario id, locale id): CaseScenario} of the bank; a case made in the admin without
+    an external id is known as CAS<its number>, as the export names it."""
+    rows = list(CaseScenario.objects.filter(bank=bank).order_by("pk"))
+    ids: dict = {}
+    for scenario in rows:  # the original (first created) names the set of translations
+        ids.setdefault(scenario.translation_key, scenario.external_id or f"CAS{scenario.pk}")
+    return {(ids[scenario.translation_key], scenario.locale_id): scenario for scenario in rows}
+
+
+def _write_scenarios(*, bank: QuestionBank, report: ImportReport, fr, en) -> dict:
+    """{(scenario external id, locale id): CaseScenario}: the file's cases created or updated
+    (French original and English translation), with the bank's other cases it names."""
+    scenarios = bank_scenarios(bank)
+    for plan in report.scenarios.values():
+        french = scenarios.get((plan.external_id, fr.pk))
+        if plan.title["fr"]:
+            french = french or CaseScenario(bank=bank, locale=fr, external_id=plan.external_id)
+            french.title, french.facts = plan.title["fr"], plan.facts["fr"]
+            french.save()
+            scenarios[(plan.external_id, fr.pk)] = french
+        if en is not None and plan.title["en"] and french is not None:
+            english = scenarios.get((plan.external_id, en.pk)) or CaseScenario(
+                bank=bank,
+                locale=en,
+                external_id=plan.external_id,
+                translation_key=french.translation_key,
+            )
+            english.title = plan.title["en"]
+            english.facts = plan.facts["en"] or plan.facts["fr"]
+            english.save()
+            scenarios[(plan.external_id, en.pk)] = english
+    return scenarios
+
+
 def _write_question(
-    *, question: Question | None, plan: RowPlan, bank, locale, lang: str, keys: list[str]
+    *,
+    question: Question | None,
+    plan: RowPlan,
+    bank,
+    locale,
+    lang: str,
+    keys: list[str],
+    scenario: CaseScenario | None = None,
 ) -> Question:
     question = question or Question()
+    question.scenario = scenario
     question.bank = bank
     question.locale = locale
     question.external_id = plan.external_id
@@ -218,12 +344,8 @@ def apply_rows(*, bank: QuestionBank, report: ImportReport) -> ImportReport:
         return report
     fr = Locale.objects.get(language_code="fr")
     en = Locale.objects.filter(language_code="en").first()
-    existing = {
-        (q.external_id, q.locale_id): q
-        for q in Question.objects.filter(
-            bank=bank, external_id__in=[p.external_id for p in report.rows]
-        ).prefetch_related("choices")
-    }
+    scenarios = _write_scenarios(bank=bank, report=report, fr=fr, en=en)
+    existing = _bank_questions(bank)
     for plan in report.rows:
         french = existing.get((plan.external_id, fr.pk))
         old_keys = [str(c.key) for c in french.choices.all()] if french else []
@@ -233,13 +355,31 @@ def apply_rows(*, bank: QuestionBank, report: ImportReport) -> ImportReport:
         ]
         report.updated += french is not None
         report.created += french is None
+        scenario_fr = scenarios.get((plan.scenario_id, fr.pk)) if plan.scenario_id else None
         french = _write_question(
-            question=french, plan=plan, bank=bank, locale=fr, lang="fr", keys=keys
+            question=french,
+            plan=plan,
+            bank=bank,
+            locale=fr,
+            lang="fr",
+            keys=keys,
+            scenario=scenario_fr,
         )
         if en is not None and plan.text["en"]:
             english = existing.get((plan.external_id, en.pk))
             english = english or Question(translation_key=french.translation_key)
-            _write_question(question=english, plan=plan, bank=bank, locale=en, lang="en", keys=keys)
+            scenario_en = (
+                scenarios.get((plan.scenario_id, en.pk), scenario_fr) if plan.scenario_id else None
+            )
+            _write_question(
+                question=english,
+                plan=plan,
+                bank=bank,
+                locale=en,
+                lang="en",
+                keys=keys,
+                scenario=scenario_en,
+            )
     return report
 
 
@@ -248,7 +388,8 @@ def import_questions(
 ) -> ImportReport:
     """Check the file, and (unless `dry_run`) import it whole; a file with one bad row writes
     nothing. Raises ImportFileError when the file cannot be read at all."""
-    report = check_rows(read_rows(content, filename))
+    known = {scenario_id for scenario_id, _locale in bank_scenarios(bank)}
+    report = check_rows(read_rows(content, filename), known_scenarios=known)
     if dry_run or not report.ok:
         return report
     return apply_rows(bank=bank, report=report)
@@ -257,7 +398,7 @@ def import_questions(
 def _bank_rows(bank: QuestionBank) -> list[list[str]]:
     questions = list(
         Question.objects.filter(bank=bank)
-        .select_related("locale")
+        .select_related("locale", "scenario")
         .prefetch_related("choices")
         .order_by("pk")
     )
@@ -272,7 +413,7 @@ def _bank_rows(bank: QuestionBank) -> list[list[str]]:
         pad = lambda values: (values + [""] * MAX_CHOICES)[:MAX_CHOICES]  # noqa: E731
         rows.append(
             [
-                question.external_id,
+                question.external_id or f"Q{question.pk}",
                 question.category,
                 question.kind,
                 question.text,
@@ -285,9 +426,24 @@ def _bank_rows(bank: QuestionBank) -> list[list[str]]:
                 question.explanation,
                 en.explanation if en else "",
                 question.source_reference,
+                *_scenario_cells(question.scenario, en.scenario if en else None),
             ]
         )
     return rows
+
+
+def _scenario_cells(french: CaseScenario | None, english: CaseScenario | None) -> list[str]:
+    if french is None:
+        return ["", "", "", "", ""]
+    scenario_id = french.external_id or f"CAS{french.pk}"
+    english = english if english is not None and english.pk != french.pk else None
+    return [
+        scenario_id,
+        french.title,
+        english.title if english else "",
+        french.facts,
+        english.facts if english else "",
+    ]
 
 
 def to_xlsx(rows: list[list[str]]) -> bytes:
@@ -332,7 +488,42 @@ TEMPLATE_ROWS = [
         "La loi n° 2012-023 du 12 juillet 2012.",
         "Law No. 2012-023 of 12 July 2012.",
         "Loi n° 2012-023, art. 1",
-    ]
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
+    [
+        "EX2",
+        "C1M1",
+        "true_false",
+        "Le consentement de la victime fait-il disparaître l'infraction ?",
+        "Does the victim's consent remove the offence?",
+        "Vrai",
+        "Faux",
+        "",
+        "",
+        "",
+        "",
+        "True",
+        "False",
+        "",
+        "",
+        "",
+        "",
+        "2",
+        "Le consentement est indifférent lorsque des moyens de contrainte ont été employés.",
+        "Consent is irrelevant where any of the means of coercion was used.",
+        "Protocole de Palerme, art. 3 b)",
+        "CAS1",
+        "Le recrutement de Mariam",
+        "Mariam's recruitment",
+        "Mariam, 17 ans, est recrutée à Sikasso par une « tante » qui lui promet un travail "
+        "de vendeuse à Bamako ; elle est logée chez un tiers et doit rembourser son voyage.",
+        "Mariam, 17, is recruited in Sikasso by an 'aunt' promising her a job as a "
+        "saleswoman in Bamako; she is housed by a third party and must repay her journey.",
+    ],
 ]
 
 

@@ -31,6 +31,7 @@ from assessments.models import (
     QuestionKind,
     Quiz,
 )
+from assessments.models.quizzes import QUIZ_SETTINGS
 from courses import services as course_services
 from courses.models import LessonPage
 
@@ -59,6 +60,43 @@ def original(obj):
         .first()
     )
     return obj if first in (None, obj.pk) else model.objects.get(pk=first)
+
+
+@transaction.atomic
+def synchronise_quiz_settings(*, quiz: Quiz) -> int:
+    """Copy the rules of a quiz's original to each of its translations (module and fixed
+    questions as their translations in the translation's language, when they exist). Returns
+    the number of translations updated. Attempts read the original's rules: this keeps what the
+    English editor sees equal to what is applied."""
+    source = original(quiz)
+    translations = list(
+        Quiz.objects.filter(translation_key=source.translation_key).exclude(pk=source.pk)
+    )
+    if not translations:
+        return 0
+    fixed = list(source.fixed_questions.all())
+    for translation in translations:
+        for name in QUIZ_SETTINGS:
+            setattr(translation, name, getattr(source, name))
+        if source.module is not None:
+            translation.module = (
+                source.module.get_translations(inclusive=True)
+                .filter(locale_id=translation.locale_id)
+                .first()
+                or source.module
+            ).specific
+        translation.save(update_fields=list(QUIZ_SETTINGS))
+        by_key = {
+            question.translation_key: question
+            for question in Question.objects.filter(
+                translation_key__in=[q.translation_key for q in fixed],
+                locale_id=translation.locale_id,
+            )
+        }
+        translation.fixed_questions.set(
+            [by_key.get(question.translation_key, question) for question in fixed]
+        )
+    return len(translations)
 
 
 # --- reads used by the services and the views ---------------------------------------------------

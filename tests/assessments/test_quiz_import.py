@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.models import Question
+from assessments.models import CaseScenario, Question
 from assessments.quizzes import importing
-from tests.factories import UserFactory, question_bank
+from tests.factories import UserFactory, question_bank, quiz_question
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,112 @@ def test_a_learner_cannot_import(client):
     bank = question_bank()
     response = client.get(reverse("quiz_admin_import", args=[bank.pk]))
     assert response.status_code in (302, 403)
+
+
+# --- Case scenarios: a shared stem, several questions ---------------------------------------
+
+CASE = {
+    "scenario_id": "CAS1",
+    "scenario_title_fr": "Le recrutement de Mariam",
+    "scenario_title_en": "Mariam's recruitment",
+    "scenario_facts_fr": "Mariam, 17 ans, est recrutée à Sikasso.",
+    "scenario_facts_en": "Mariam, 17, is recruited in Sikasso.",
+}
+
+
+def test_questions_of_a_case_scenario_import_with_their_shared_facts_in_both_languages():
+    bank = question_bank()
+    content = _csv([_row("Q1", **CASE), _row("Q2", scenario_id="CAS1"), _row("Q3")])
+
+    report = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
+
+    assert report.ok, report.errors
+    french = CaseScenario.objects.get(bank=bank, locale__language_code="fr")
+    english = CaseScenario.objects.get(bank=bank, locale__language_code="en")
+    assert (french.external_id, french.title, french.facts) == (
+        "CAS1",
+        "Le recrutement de Mariam",
+        "Mariam, 17 ans, est recrutée à Sikasso.",
+    )
+    assert english.translation_key == french.translation_key
+    assert english.facts == "Mariam, 17, is recruited in Sikasso."
+    in_case = Question.objects.filter(scenario__isnull=False)
+    assert sorted(
+        in_case.values_list(
+            "external_id", "locale__language_code", "scenario__locale__language_code"
+        )
+    ) == [
+        ("Q1", "en", "en"),
+        ("Q1", "fr", "fr"),
+        ("Q2", "en", "en"),
+        ("Q2", "fr", "fr"),
+    ]
+    assert Question.objects.get(external_id="Q3", locale__language_code="fr").scenario is None
+
+
+def test_reimporting_and_round_tripping_a_case_scenario_does_not_duplicate_it():
+    bank = question_bank()
+    content = _csv([_row("Q1", **CASE), _row("Q2", **CASE)])
+    importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
+    exported = importing.export_bank(bank)
+
+    again = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
+    round_trip = importing.import_questions(
+        bank=bank, content=exported, filename="bank.xlsx", dry_run=False
+    )
+    only_id = importing.import_questions(
+        bank=bank, content=_csv([_row("Q4", scenario_id="CAS1")]), filename="q.csv", dry_run=False
+    )
+
+    assert again.ok and round_trip.ok and only_id.ok, (again.errors, round_trip.errors)
+    assert CaseScenario.objects.filter(bank=bank).count() == 2  # French and English
+    assert Question.objects.filter(bank=bank, scenario__isnull=False).count() == 6
+
+
+def test_an_admin_made_case_is_exported_by_number_and_reimported_onto_itself():
+    bank = question_bank()
+    case = CaseScenario.objects.create(bank=bank, title="Cas", facts="Les faits.")
+    question = quiz_question(bank)
+    question.scenario = case
+    question.save()
+
+    exported = importing.export_bank(bank)
+    report = importing.import_questions(
+        bank=bank, content=exported, filename="bank.xlsx", dry_run=False
+    )
+
+    assert report.ok, report.errors
+    assert CaseScenario.objects.filter(bank=bank).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            [_row("Q1", scenario_id="CAS9")],
+            "Ligne 3 : le cas CAS9 n'existe pas dans la banque : donnez son titre et ses faits "
+            "en français (scenario_title_fr, scenario_facts_fr).",
+        ),
+        (
+            [_row("Q1", **CASE), _row("Q2", **{**CASE, "scenario_facts_fr": "Autres faits."})],
+            "Ligne 4 : le titre ou les faits du cas CAS1 diffèrent de ceux de la ligne 3.",
+        ),
+        (
+            [_row("Q1", scenario_title_fr="Un cas")],
+            "Ligne 3 : un titre ou des faits de cas sont donnés sans identifiant (scenario_id).",
+        ),
+        (
+            [_row("Q1", scenario_id="CAS2", scenario_title_fr="Sans faits")],
+            "Ligne 3 : le cas CAS2 : le titre et les faits en français sont obligatoires.",
+        ),
+    ],
+)
+def test_a_bad_case_scenario_row_is_refused_whole_in_french(rows, message):
+    bank = question_bank()
+
+    report = importing.import_questions(
+        bank=bank, content=_csv([_row("Q0"), *rows]), filename="q.csv", dry_run=False
+    )
+
+    assert message in report.errors
+    assert not Question.objects.exists() and not CaseScenario.objects.exists()
