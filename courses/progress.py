@@ -123,7 +123,9 @@ def my_training(user) -> dict[str, list[CourseProgress]]:
 
 
 def assigned_to(user) -> list:
-    """The learner's assignments, soonest due first, with who assigned them (one query)."""
+    """The learner's assignments, soonest due first, with who assigned them; `shown_course` and
+    `shown_target` are the course and module in the current language when translated (two
+    queries)."""
     from django.utils import timezone
 
     from courses.models import Assignment
@@ -134,9 +136,25 @@ def assigned_to(user) -> list:
         .select_related("course", "module", "assigned_by")
         .order_by("due_on")
     )
+    translations = _translations_in_current_language(
+        [page.translation_key for item in items for page in (item.course, item.module) if page]
+    )
     for item in items:
         item.overdue = item.due_on < today
+        item.shown_course = translations.get(item.course.translation_key, item.course)
+        item.shown_target = translations.get(item.target.translation_key, item.target)
     return items
+
+
+def _translations_in_current_language(keys: list) -> dict:
+    if not keys:
+        return {}
+    return {
+        page.translation_key: page
+        for page in Page.objects.live()
+        .filter(locale__language_code=get_language(), translation_key__in=keys)
+        .only("id", "title", "url_path", "path", "depth", "translation_key", "locale_id")
+    }
 
 
 def _localise(progress: list[CourseProgress], lesson_keys: list) -> None:

@@ -5,7 +5,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses import assignments, reports, services
 from courses.models import Assignment, AssignmentReminder, Enrolment, EnrolmentSource
@@ -16,6 +16,7 @@ from tests.factories import (
     InstitutionFactory,
     course_with_lessons,
     manager_of,
+    translate_page,
     member_of,
     members_of,
 )
@@ -102,6 +103,29 @@ def test_my_training_shows_the_assignment_with_due_date_and_who_assigned_it(
     page = client.get(reverse("my_training")).content.decode()
     assert "Affecté à vous" in page
     assert "30 juin 2030" in page and "Commissaire Sangaré" in page
+
+
+def test_an_english_reader_of_my_training_is_sent_to_the_english_module(
+    client, school, manager, cohort
+):
+    (learner,) = cadets(school, cohort, 1)
+    course, modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    english_module = translate_page(modules[0], "en", title="Identifying victims")
+    assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        module=modules[0],
+        cohort=cohort,
+        due_on=datetime.date(2030, 6, 30),
+    )
+    client.force_login(learner)
+
+    with translation.override("en"):
+        page = client.get(reverse("my_training"))
+
+    html = page.content.decode()
+    assert f'href="{english_module.url}"' in html and "Identifying victims" in html
+    assert f'href="{modules[0].url}"' not in html
 
 
 def test_manager_assigns_through_the_form(client, school, manager, cohort):
