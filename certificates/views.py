@@ -19,7 +19,11 @@ VERIFY_WINDOW = 600
 
 
 def _rate_limited(request) -> bool:
-    key = "certificates:verify:" + request.META.get("REMOTE_ADDR", "")
+    # The visitor's address as allauth's rate limits see it: behind a proxy, set
+    # ALLAUTH_TRUSTED_PROXY_COUNT (X-Forwarded-For) so that all visitors don't share one.
+    from allauth.account.adapter import get_adapter
+
+    key = "certificates:verify:" + get_adapter(request).get_client_ip(request)
     cache.add(key, 0, VERIFY_WINDOW)
     try:
         count = cache.incr(key)

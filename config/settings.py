@@ -230,6 +230,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Whether anyone may create an account, or only people invited by a manager.
 ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", default=True)
+# Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For:
+# rate limits (sign-in, certificate verification) count per client, not per proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Formation traite Mali"
 

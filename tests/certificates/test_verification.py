@@ -100,3 +100,14 @@ def test_the_form_and_the_page_are_rate_limited_per_address(client):
     assert _page(client, certificate).status_code == 429
     # Another address is not affected.
     assert client.get(f"/verify/{certificate.code}/", REMOTE_ADDR="10.0.0.9").status_code == 200
+
+
+def test_behind_a_proxy_the_limit_counts_each_client_not_the_proxy(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    certificate = CertificateFactory()
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(views.VERIFY_LIMIT):
+        client.get(f"/verify/{certificate.code}/", HTTP_X_FORWARDED_FOR="41.73.1.1", **proxy)
+    blocked = client.get(f"/verify/{certificate.code}/", HTTP_X_FORWARDED_FOR="41.73.1.1", **proxy)
+    other = client.get(f"/verify/{certificate.code}/", HTTP_X_FORWARDED_FOR="41.73.2.2", **proxy)
+    assert (blocked.status_code, other.status_code) == (429, 200)
