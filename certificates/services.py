@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from wagtail.log_actions import log
 
 from certificates.codes import new_code
-from certificates.models import Certificate, add_months
+from certificates.models import Attendance, Certificate, add_months
 from courses.models import CoursePage, Enrolment
 from people.models import User
 
@@ -65,6 +67,8 @@ def _supersede_older(*, certificate: Certificate, user: User | None) -> list[Cer
         .filter(holder=certificate.holder, course__translation_key__in=list(refreshed))
         .exclude(pk=certificate.pk)
         .filter(created_at__lte=certificate.created_at)
+        # A certificate dated from an earlier workshop never replaces a more recent one.
+        .filter(issued_on__lte=certificate.issued_on)
     )
     superseded = []
     for old in older:
@@ -146,6 +150,82 @@ def issue_manual_certificate(
         _supersede_older(certificate=certificate, user=issued_by)
         _enqueue_render(certificate)
     return certificate
+
+
+def attendance_reason(session) -> str:
+    """The manual reason of an attendance certificate, in the site's language (it is a record)."""
+    with override(settings.LANGUAGE_CODE):
+        return _(
+            "Attendance at the in-person session “%(title)s”, %(place)s, from %(start)s to %(end)s."
+        ) % {
+            "title": session.title,
+            "place": session.place,
+            "start": session.starts_on.strftime("%d/%m/%Y"),
+            "end": session.ends_on.strftime("%d/%m/%Y"),
+        }
+
+
+def issue_attendance_certificate(*, attendance: Attendance, issued_by: User | None) -> Certificate:
+    """The certificate of one person's attendance at an in-person session (see
+    issue_attendance_certificate_once)."""
+    return issue_attendance_certificate_once(attendance=attendance, issued_by=issued_by)[0]
+
+
+def issue_attendance_certificate_once(
+    *, attendance: Attendance, issued_by: User | None
+) -> tuple[Certificate, bool]:
+    """The certificate of one person's attendance at an in-person session, for the session's
+    course, dated from the session's last day (the workshop is the evidence). Created once per
+    attendance whatever the number of calls: the attendance row is locked and its one-to-one
+    link to the certificate is set in the same transaction. Also says whether this call issued
+    it."""
+    session = attendance.session
+    if session.course_id is None:
+        raise CertificateRefused(
+            _(
+                "The session “%(title)s” corresponds to no course: it cannot issue certificates. "
+                "Choose its course first."
+            )
+            % {"title": session.title}
+        )
+    if session.ends_on > timezone.localdate():
+        raise CertificateRefused(
+            _("The session has not ended yet: certificates can be issued from %(day)s.")
+            % {"day": session.ends_on.strftime("%d/%m/%Y")}
+        )
+    course = _canonical_course(session.course)
+    reason = attendance_reason(session)
+    with transaction.atomic():
+        locked = (
+            Attendance.objects.select_for_update()
+            .select_related("certificate")
+            .get(pk=attendance.pk)
+        )
+        if locked.certificate_id:
+            attendance.certificate = locked.certificate
+            return locked.certificate, False
+        certificate = _create(
+            enrolment=None,
+            holder_id=locked.person_id,
+            course=course,
+            course_version=course.version,
+            issued_on=session.ends_on,
+            valid_until=_valid_until(course, session.ends_on),
+            issued_by=issued_by,
+            manual_reason=reason,
+        )
+        locked.certificate = certificate
+        locked.save(update_fields=["certificate"])
+        attendance.certificate = certificate
+        log(
+            instance=certificate,
+            action="certificates.issue_attendance",
+            user=issued_by,
+            data={"session": session.pk, "reason": reason},
+        )
+        _supersede_older(certificate=certificate, user=issued_by)
+        _enqueue_render(certificate)
+    return certificate, True
 
 
 def revoke_certificate(*, certificate: Certificate, revoked_by: User, reason: str) -> Certificate:

@@ -45,3 +45,7 @@ def register_certificates_menu_item():
     return CertificatesMenuItem(
         _("Certificates"), reverse("certificates_admin:list"), icon_name="doc-full", order=350
     )
+
+
+# The in-person sessions' hooks live beside their views.
+import certificates.sessions.wagtail_hooks  # noqa: E402, F401

@@ -1,5 +1,7 @@
 """Factories for the whole test suite (never define factories inside test modules)."""
 
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils.text import slugify
@@ -634,3 +636,22 @@ def members_of(institution, count: int) -> list:
         ]
     )
     return users
+
+
+# --- In-person sessions (issue 9) -------------------------------------------------------------
+
+
+class TrainingSessionFactory(DjangoModelFactory):
+    """A two-day workshop that ended last month (attendance certificates can be issued)."""
+
+    class Meta:
+        model = "certificates.TrainingSession"
+
+    title = factory.Sequence(lambda n: f"Atelier ONUDC sur la loi de 2012 n° {n}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=31))
+    ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=1))
+    place = "Hôtel de l'Amitié, Bamako"
+    region = factory.SubFactory(RegionFactory)
+    organiser = "ONUDC"
+    funder = "Union européenne"
+    trainers = "Me Oumar Touré\nJuge Awa Sidibé"
