@@ -5,14 +5,17 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from wagtail.models import ModelLogEntry
 
+from certificates import demo
 from certificates.models import Attendance, Certificate, TrainingSession
 from certificates.services import CertificateRefused
 from certificates.sessions import importing, services
-from people.models import Region
+from courses.models import Enrolment
+from people.models import Region, User
 from people.roles import ADMINISTRATORS_GROUP
 from tests.factories import (
     CertificateFactory,
@@ -398,3 +401,46 @@ def test_an_older_workshop_certificate_never_supersedes_a_newer_one():
     services.issue_attendance_certificates(session=session, issued_by=person)
     newer.refresh_from_db()
     assert newer.superseded_by is None
+
+
+# --- Demo data ------------------------------------------------------------------------------
+
+
+def test_the_demo_register_seeds_sessions_and_past_certificates_once(capsys):
+    call_command("seed_demo")
+    counts = {
+        "sessions": TrainingSession.objects.count(),
+        "attendances": Attendance.objects.count(),
+        "certificates": Certificate.objects.count(),
+        "people": User.objects.count(),
+        "enrolments": Enrolment.objects.count(),
+    }
+    call_command("seed_demo")
+    assert "demo register data already exist" in capsys.readouterr().out
+    assert counts["sessions"] == TrainingSession.objects.count() == len(demo.SESSIONS)
+    assert {
+        "attendances": Attendance.objects.count(),
+        "certificates": Certificate.objects.count(),
+        "people": User.objects.count(),
+        "enrolments": Enrolment.objects.count(),
+    } == {k: v for k, v in counts.items() if k != "sessions"}
+
+    issued = set(Certificate.objects.values_list("issued_on", flat=True))
+    # Both sides of the TIP-year and calendar-year boundaries have certificates.
+    assert {
+        datetime.date(2025, 3, 31),
+        datetime.date(2025, 4, 1),
+        datetime.date(2025, 12, 31),
+        datetime.date(2026, 1, 1),
+    } <= issued
+    assert {day.year for day in issued} >= {2024, 2025, 2026}
+    assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1
+    assert Certificate.objects.filter(valid_until__lt=timezone.localdate()).exists()
+    in_person = Certificate.objects.filter(attendance__isnull=False)
+    assert in_person.count() == sum(len(s.attendees) for s in demo.SESSIONS if s.certificates)
+    assert all(c.issued_on == c.attendance.session.ends_on for c in in_person)
+    assert TrainingSession.objects.filter(course__isnull=True).exists()
+    assert set(User.objects.filter(attendances__isnull=False).values_list("sex", flat=True)) == {
+        "F",
+        "M",
+    }
