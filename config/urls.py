@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("manager/", include("people.manager.urls")),
     path("manager/", include("courses.manager.urls")),
     path("", include("courses.urls")),
+    path("registre/", include("certificates.register.urls")),
     path("", include("certificates.urls")),
     path("", wagtail_serve, {"path": ""}, name="home"),
     path("", include(wagtail_urls)),

@@ -655,3 +655,28 @@ class TrainingSessionFactory(DjangoModelFactory):
     organiser = "ONUDC"
     funder = "Union européenne"
     trainers = "Me Oumar Touré\nJuge Awa Sidibé"
+
+
+# --- The national register (issue 9) ----------------------------------------------------------
+
+
+def committee_member(**user_fields):
+    """A member of the national committee with a TOTP authenticator (the MFA middleware asks
+    privileged people for one)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    from people.roles import COMMITTEE_GROUP
+
+    user = UserFactory(**user_fields)
+    user.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def administrator(**user_fields):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = UserFactory(is_superuser=True, is_staff=True, **user_fields)
+    TOTP.activate(user, generate_totp_secret())
+    return user

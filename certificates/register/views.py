@@ -1,0 +1,355 @@
+"""The register's pages: dashboard, list of people (the drill-down), printable page, exports.
+
+Thin views: the figures come from `queries`, the files from `exports` in a Celery task."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certificates.models import (
+    RegisterExport,
+    RegisterExportFormat,
+    RegisterExportStatus,
+)
+from certificates.register import charts, queries
+from certificates.register.access import register_required
+from certificates.register.definitions import (
+    DIMENSION_LABELS,
+    MEASURE_LABELS,
+    STATE_LABELS,
+    definitions,
+)
+from certificates.register.exports import filters_from, stored_filters
+from certificates.register.periods import (
+    CALENDAR,
+    RANGE,
+    TIP,
+    Period,
+    PeriodError,
+    default_period,
+    parse_period,
+)
+from certificates.register.tasks import build_register_export_task
+from people.choices import Profession, Sex
+from people.models import Institution, Region
+
+PAGE_SIZE = 50
+
+
+def _state(request) -> tuple[Period, queries.Filters, str]:
+    """The period and filters of the query string; a bad period gets a message and the default
+    period (nothing else changes)."""
+    today = timezone.localdate()
+    try:
+        period = parse_period(request.GET, today)
+        error = ""
+    except PeriodError as problem:
+        period, error = default_period(today), problem.message
+    return period, filters_from(request.GET), error
+
+
+def _url(name: str, period: Period, filters: queries.Filters, **changes) -> str:
+    params = {**period.query(), **filters.as_dict(), **changes}
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v})}"
+
+
+def _people_url(period, filters, **changes) -> str:
+    base = queries.Filters(**{**filters.__dict__, "q": "", "measure": ""})
+    return _url("register_people", period, base, **changes)
+
+
+def _choices(request) -> dict:
+    scope = request.register_scope
+    institutions = Institution.objects.order_by("name")
+    if not scope.national:
+        institutions = institutions.filter(pk__in=scope.institution_ids)
+    from courses.models import CoursePage
+
+    course_ids = list(
+        CoursePage.objects.filter(locale__language_code="fr").values_list("pk", flat=True)
+    )
+    titles = queries.course_titles(course_ids)
+    return {
+        "professions": Profession.choices,
+        "sexes": Sex.choices,
+        "regions": list(Region.objects.values_list("pk", "name")),
+        "institutions": list(institutions.values_list("pk", "name")),
+        "courses": sorted(titles.items(), key=lambda item: item[1].lower()),
+        "none": queries.NONE,
+    }
+
+
+def _period_links(period: Period, filters: queries.Filters, today) -> list[tuple[str, str, bool]]:
+    tip_year = today.year if today.month >= 4 else today.year - 1
+    options = [
+        Period.calendar(today.year),
+        Period.calendar(today.year - 1),
+        Period.tip(tip_year),
+        Period.tip(tip_year - 1),
+    ]
+    return [(p.label(), _url("register_dashboard", p, filters), p == period) for p in options]
+
+
+def _headline(board: queries.Dashboard, filters) -> list[dict]:
+    cards = []
+    for name in ("people", *queries.MEASURES):
+        if name == "people":
+            value, previous = board.totals.people, None
+        else:
+            value, previous = board.totals.values[name], board.totals.previous[name]
+        cards.append(
+            {
+                "name": name,
+                "label": MEASURE_LABELS[name],
+                "value": value,
+                "previous": previous,
+                "change": None if previous is None else value - previous,
+                "href": _people_url(
+                    board.period, filters, measure="" if name == "people" else name
+                ),
+                "sub": name in ("trained_online", "trained_in_person"),
+            }
+        )
+    return cards
+
+
+def _sections(board: queries.Dashboard, filters, all_regions) -> list[dict]:
+    sections = []
+    period_label = _("This period")
+    previous_label = _("Previous period")
+    for dimension in queries.DIMENSIONS:
+        rows = []
+        bars = []
+        for row in board.breakdowns[dimension]:
+            links = {
+                m: _people_url(board.period, filters, measure=m, **{dimension: row.key})
+                for m in queries.MEASURES
+            }
+            links["people"] = _people_url(board.period, filters, **{dimension: row.key})
+            cells = [(row.figures.values[m], links[m]) for m in queries.MEASURES]
+            rows.append({"row": row, "links": links, "cells": cells})
+            bars.append(
+                charts.Bar(
+                    row.label,
+                    row.figures.values["trained"],
+                    row.figures.previous["trained"],
+                    links["trained"],
+                )
+            )
+        title = _("People trained by %(dimension)s") % {
+            "dimension": str(DIMENSION_LABELS[dimension]).lower()
+        }
+        chart = charts.bar_chart(
+            bars, title=title, current_label=period_label, previous_label=previous_label
+        )
+        section = {
+            "dimension": dimension,
+            "label": DIMENSION_LABELS[dimension],
+            "rows": rows,
+            "chart": chart,
+            "title": title,
+            "show_people": dimension != "course",
+        }
+        if dimension == "region":
+            by_name = {r["row"].label: r for r in rows}
+            tiles = []
+            for _pk, name in all_regions:
+                found = by_name.get(name)
+                value = found["row"].figures.values["trained"] if found else 0
+                href = found["links"]["trained"] if found else ""
+                tiles.append(charts.Bar(name, value, href=href))
+            section["map"] = charts.region_map(
+                tiles, title=_("Map of the regions: people trained in the period")
+            )
+        sections.append(section)
+    return sections
+
+
+def _dashboard_context(request) -> dict:
+    period, filters, error = _state(request)
+    today = timezone.localdate()
+    board = queries.dashboard(
+        scope=request.register_scope, period=period, filters=filters, today=today
+    )
+    choices = _choices(request)
+    return {
+        "board": board,
+        "period": period,
+        "filters": filters,
+        "period_error": error,
+        "headline": _headline(board, filters),
+        "sections": _sections(board, filters, choices["regions"]),
+        "measure_labels": MEASURE_LABELS,
+        "measure_headers": [MEASURE_LABELS[m] for m in queries.MEASURES],
+        "definitions": definitions(),
+        "choices": choices,
+        "period_links": _period_links(period, filters, today),
+        "kinds": ((CALENDAR, _("Calendar year")), (TIP, _("TIP year")), (RANGE, _("Date range"))),
+        "national": request.register_scope.national,
+        "print_url": _url("register_print", period, filters),
+        "export_fields": {**period.query(), **filters.as_dict()},
+    }
+
+
+@register_required
+def dashboard(request):
+    context = _dashboard_context(request)
+    context["recent_exports"] = RegisterExport.objects.visible_to(request.user).select_related(
+        "requested_by"
+    )[:5]
+    return render(request, "certificates/register/dashboard.html", context)
+
+
+@register_required
+def print_view(request):
+    """The printable page for the minister's file; logged like the other exports."""
+    context = _dashboard_context(request)
+    scope = request.register_scope
+    RegisterExport.objects.create(
+        requested_by=request.user,
+        format=RegisterExportFormat.PRINT,
+        filters=stored_filters(context["period"], context["filters"], scope),
+        status=RegisterExportStatus.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+    )
+    context["printed_at"] = timezone.localtime()
+    return render(request, "certificates/register/print.html", context)
+
+
+@register_required
+def people(request):
+    period, filters, error = _state(request)
+    today = timezone.localdate()
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    scope = request.register_scope
+    total, rows = queries.people_page(
+        scope=scope, period=period, filters=filters, today=today, page=page_number, size=PAGE_SIZE
+    )
+    if not rows and page_number > 1:
+        page_number = 1
+        total, rows = queries.people_page(
+            scope=scope, period=period, filters=filters, today=today, page=1, size=PAGE_SIZE
+        )
+    course_ids = sorted({cid for row in rows for cid in row.cells}, key=lambda c: (c is None, c))
+    titles = queries.course_titles([c for c in course_ids if c is not None])
+    courses = [(c, titles.get(c, "") if c is not None else _("No corresponding course"))
+               for c in course_ids]  # fmt: skip
+    choices = _choices(request)
+    # A manager's people are counted under one of the institutions they manage.
+    institution_names = dict(choices["institutions"])
+    region_names = dict(choices["regions"])
+    professions, sexes = dict(Profession.choices), dict(Sex.choices)
+    table = [
+        {
+            "person": row,
+            "institution": institution_names.get(row.institution_id, ""),
+            "region": region_names.get(row.region_id, ""),
+            "profession": professions.get(row.profession, ""),
+            "sex": sexes.get(row.sex, ""),
+            "cells": [row.cells.get(c) for c, _title in courses],
+        }
+        for row in rows
+    ]
+    paginator = Paginator(range(total), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    query = {**period.query(), **filters.as_dict()}
+    return render(
+        request,
+        "certificates/register/people.html",
+        {
+            "period": period,
+            "filters": filters,
+            "period_error": error,
+            "total": total,
+            "table": table,
+            "courses": courses,
+            "page": page,
+            "query": urlencode(query),
+            "choices": choices,
+            "measure_choices": [(m, MEASURE_LABELS[m]) for m in queries.LIST_MEASURES],
+            "state_labels": STATE_LABELS,
+            "kinds": (
+                (CALENDAR, _("Calendar year")),
+                (TIP, _("TIP year")),
+                (RANGE, _("Date range")),
+            ),
+            "dashboard_url": _url(
+                "register_dashboard",
+                period,
+                queries.Filters(**{**filters.__dict__, "q": "", "measure": ""}),
+            ),
+            "export_fields": query,
+            "measure_label": MEASURE_LABELS.get(filters.measure, ""),
+            "national": scope.national,
+        },
+    )
+
+
+@register_required
+@require_POST
+def export(request):
+    """Log the export, then build the file in a task; the status page follows its progress."""
+    fmt = request.POST.get("format")
+    if fmt not in (RegisterExportFormat.XLSX, RegisterExportFormat.CSV):
+        messages.error(request, _("Choose an export format: XLSX or CSV."))
+        return redirect("register_dashboard")
+    today = timezone.localdate()
+    try:
+        period = parse_period(request.POST, today)
+    except PeriodError as problem:
+        messages.error(request, problem.message)
+        return redirect("register_dashboard")
+    filters = filters_from(request.POST)
+    with transaction.atomic():
+        record = RegisterExport.objects.create(
+            requested_by=request.user,
+            format=fmt,
+            filters={
+                **stored_filters(period, filters, request.register_scope),
+                # The file is written in the language of the page it was asked from.
+                "language": get_language(),
+            },
+        )
+        build_register_export_task.delay_on_commit(record.pk)
+    return redirect("register_export_status", export_id=record.pk)
+
+
+def _own_export(request, export_id) -> RegisterExport:
+    return get_object_or_404(RegisterExport.objects.visible_to(request.user), pk=export_id)
+
+
+@register_required
+def export_status(request, export_id):
+    record = _own_export(request, export_id)
+    if record.format == RegisterExportFormat.PRINT:
+        raise Http404
+    return render(
+        request,
+        "certificates/register/export_status.html",
+        {"export": record, "running": record.status == RegisterExportStatus.PENDING},
+    )
+
+
+@register_required
+def export_download(request, export_id):
+    record = _own_export(request, export_id)
+    if record.status != RegisterExportStatus.DONE or not record.file:
+        raise Http404
+    extension = "xlsx" if record.format == RegisterExportFormat.XLSX else "csv"
+    name = f"registre-national-{record.created_at:%Y%m%d-%H%M}.{extension}"
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=name)

@@ -1,0 +1,159 @@
+"""Exports: logged, built in a task, totals equal to the dashboard's, formulas neutralised."""
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from certificates.models import RegisterExport
+from certificates.register.access import Scope
+from certificates.register.exports import HEADLINE
+from certificates.register.periods import Period
+from certificates.register.queries import Filters, dashboard
+from tests.factories import committee_member, manager_of
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = "/fr/registre/exporter/"
+PERIOD = {"period": "range", "start": "2026-01-01", "end": "2026-06-15"}
+
+
+def _export(client, django_capture_on_commit_callbacks, **data) -> RegisterExport:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(EXPORT, data)
+    record = RegisterExport.objects.latest("pk")
+    assert response.status_code == 302
+    assert response["Location"] == f"/fr/registre/exports/{record.pk}/"
+    return record
+
+
+def _download(client, record) -> bytes:
+    response = client.get(f"/fr/registre/exports/{record.pk}/fichier/")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_every_export_is_logged_with_who_when_and_which_filters(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    member = committee_member()
+    client.force_login(member)
+    record = _export(client, django_capture_on_commit_callbacks, format="xlsx", sex="F", **PERIOD)
+    record.refresh_from_db()
+    assert record.requested_by == member
+    assert record.created_at and record.finished_at
+    assert record.format == "xlsx" and record.status == "done" and record.progress == 100
+    assert record.filters == {**PERIOD, "sex": "F", "scope": "national", "language": "fr"}
+    assert record.row_count == 3  # p1, p4, p7
+    status = client.get(f"/fr/registre/exports/{record.pk}/").content.decode()
+    assert "Télécharger le fichier" in status
+
+
+def test_the_xlsx_opens_and_its_totals_equal_the_dashboards(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    client.force_login(committee_member())
+    record = _export(client, django_capture_on_commit_callbacks, format="xlsx", **PERIOD)
+    workbook = load_workbook(io.BytesIO(_download(client, record)), read_only=True)
+    assert workbook.sheetnames == [
+        "Synthèse",
+        "Profession",
+        "Institution",
+        "Région",
+        "Sexe",
+        "Cours",
+        "Personnes",
+    ]
+    summary = list(workbook["Synthèse"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(summary) if row and row[0] == "Chiffre")
+    figures = {row[0]: row[1] for row in summary[header + 1 : header + 1 + len(HEADLINE)]}
+    with translation.override("fr"):
+        board = dashboard(
+            scope=Scope(None),
+            period=Period.range(
+                *[timezone.datetime.fromisoformat(PERIOD[k]).date() for k in ("start", "end")]
+            ),
+            filters=Filters(),
+            today=timezone.localdate(),
+        )
+        from certificates.register.definitions import MEASURE_LABELS
+
+        expected = {str(MEASURE_LABELS["people"]): board.totals.people}
+        expected |= {str(MEASURE_LABELS[m]): v for m, v in board.totals.values.items()}
+    assert figures == expected
+    assert figures["Personnes formées"] == 4
+    people = list(workbook["Personnes"].iter_rows(values_only=True))
+    assert len(people) == 1 + board.totals.people
+    institutions = list(workbook["Institution"].iter_rows(values_only=True))
+    assert sum(row[1] for row in institutions[1:]) == board.totals.people
+    assert sum(row[2] for row in institutions[1:]) == board.totals.values["trained"]
+
+
+def test_exports_neutralise_spreadsheet_formulas(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    register_data.p6.full_name = '=HYPERLINK("http://example.com","clic")'
+    register_data.p6.matricule = "+33"
+    register_data.p6.save(update_fields=["full_name", "matricule"])
+    client.force_login(committee_member())
+
+    record = _export(client, django_capture_on_commit_callbacks, format="xlsx", **PERIOD)
+    sheet = load_workbook(io.BytesIO(_download(client, record)))["Personnes"]
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://example.com","clic")' in names
+    assert all(not str(cell.value or "").startswith("=") for row in sheet for cell in row)
+    assert all(cell.data_type != "f" for row in sheet for cell in row)
+
+    record = _export(client, django_capture_on_commit_callbacks, format="csv", **PERIOD)
+    rows = list(
+        csv.reader(io.StringIO(_download(client, record).decode("utf-8-sig")), delimiter=";")
+    )
+    row = next(r for r in rows if "HYPERLINK" in r[0])
+    assert row[0].startswith("'=") and row[2] == "'+33"
+
+
+def test_a_manager_exports_only_their_institutions(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    client.force_login(manager_of(register_data.i2))
+    record = _export(client, django_capture_on_commit_callbacks, format="csv", **PERIOD)
+    record.refresh_from_db()
+    assert record.filters["scope"] == [register_data.i2.pk]
+    text = _download(client, record).decode("utf-8-sig")
+    assert "P3 Policier" in text and "P1 Juge" not in text
+    assert record.row_count == 4
+
+
+def test_only_the_requester_downloads_an_export(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    client.force_login(committee_member())
+    record = _export(client, django_capture_on_commit_callbacks, format="csv", **PERIOD)
+    client.force_login(committee_member())
+    assert client.get(f"/fr/registre/exports/{record.pk}/").status_code == 404
+    assert client.get(f"/fr/registre/exports/{record.pk}/fichier/").status_code == 404
+
+
+def test_a_bad_export_request_changes_nothing(client, register_data):
+    client.force_login(committee_member())
+    response = client.post(EXPORT, {"format": "pdf", **PERIOD})
+    assert response.status_code == 302
+    response = client.post(EXPORT, {"format": "xlsx", "period": "range", "start": "x"})
+    assert response.status_code == 302
+    assert not RegisterExport.objects.exists()
+
+
+def test_the_export_task_is_safe_to_run_twice(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    from certificates.register.tasks import run_register_export
+
+    client.force_login(committee_member())
+    record = _export(client, django_capture_on_commit_callbacks, format="csv", **PERIOD)
+    record.refresh_from_db()
+    name = record.file.name
+    assert run_register_export(record.pk) is False
+    record.refresh_from_db()
+    assert record.file.name == name

@@ -1,0 +1,172 @@
+"""Who sees the register, the drill-down list, bad input, the printable page."""
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.models import Group
+
+from certificates.models import RegisterExport
+from tests.factories import (
+    UserFactory,
+    administrator,
+    committee_member,
+    manager_of,
+    member_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/fr/registre/"
+PEOPLE = "/fr/registre/personnes/"
+# Ends on 15/06/2026: the stock figures are taken on that day, whatever today is.
+FIXED = "?period=range&start=2026-01-01&end=2026-06-15"
+
+
+def _names(response) -> set[str]:
+    html = response.content.decode()
+    return {f"P{i}" for i in range(1, 8) if f"P{i} " in html}
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    for url in (DASHBOARD, PEOPLE, "/fr/registre/imprimer/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/fr/accounts/login/")
+    assert client.post("/fr/registre/exporter/", {"format": "xlsx"}).status_code == 302
+    assert not RegisterExport.objects.exists()
+
+
+def test_learners_and_editors_are_refused(client, register_data):
+    editor = UserFactory(is_staff=True)
+    Group.objects.get(name="Editors").user_set.add(editor)
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(editor, generate_totp_secret())
+    for user in (register_data.p1, editor):
+        client.force_login(user)
+        for url in (DASHBOARD, PEOPLE, "/fr/registre/imprimer/"):
+            assert client.get(url).status_code == 403, url
+        assert client.post("/fr/registre/exporter/", {"format": "xlsx"}).status_code == 403
+        assert "Registre national" not in client.get("/fr/ma-formation/").content.decode()
+    assert not RegisterExport.objects.exists()
+
+
+@pytest.mark.parametrize("make_user", [committee_member, administrator])
+def test_committee_members_and_administrators_see_the_whole_register(
+    client, register_data, make_user
+):
+    client.force_login(make_user())
+    response = client.get(DASHBOARD + FIXED)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Registre national" in html  # the header link
+    assert "Tribunal I1" in html and "Brigade I2" in html
+    assert _names(client.get(PEOPLE + FIXED)) == {f"P{i}" for i in range(1, 8)}
+
+
+def test_a_committee_member_without_a_second_factor_must_set_one_up(client, register_data):
+    member = committee_member()
+    Authenticator.objects.filter(user=member).delete()
+    client.force_login(member)
+    assert client.get(DASHBOARD)["Location"] == "/fr/accounts/2fa/totp/activate/"
+
+
+def test_a_manager_sees_only_the_people_of_their_institutions(client, register_data):
+    manager = manager_of(register_data.i2)
+    client.force_login(manager)
+    response = client.get(DASHBOARD + FIXED)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Brigade I2" in html and "Tribunal I1" not in html
+    assert _names(client.get(PEOPLE + FIXED)) == {"P3", "P4", "P5", "P6"}
+    # Asking for another institution's people shows nobody.
+    other = client.get(PEOPLE + FIXED + f"&institution={register_data.i1.pk}")
+    assert _names(other) == set()
+
+
+def test_a_figure_drills_down_to_the_people_behind_it(client, register_data):
+    client.force_login(committee_member())
+    assert _names(client.get(PEOPLE + FIXED + "&measure=lapsed")) == {"P3"}
+    assert _names(client.get(PEOPLE + FIXED + "&measure=expiring")) == {"P2"}
+    assert _names(client.get(PEOPLE + FIXED + "&measure=trained_in_person")) == {
+        "P1",
+        "P2",
+        "P4",
+        "P5",
+    }
+    dashboard = client.get(DASHBOARD + FIXED).content.decode()
+    assert "/fr/registre/personnes/?period=range&amp;start=2026-01-01&amp;end=2026-06-15" in (
+        dashboard
+    )
+    by_region = PEOPLE + FIXED + f"&measure=trained&region={register_data.kayes.pk}"
+    assert _names(client.get(by_region)) == {"P4"}
+
+
+def test_the_list_searches_by_name_or_staff_number(client, register_data):
+    register_data.p6.matricule = "MAT-4242"
+    register_data.p6.save(update_fields=["matricule"])
+    client.force_login(committee_member())
+    assert _names(client.get(PEOPLE + FIXED + "&q=mat-4242")) == {"P6"}
+    assert _names(client.get(PEOPLE + FIXED + "&q=gendarme")) == {"P4"}
+
+
+def test_the_list_shows_each_course_state(client, register_data):
+    client.force_login(committee_member())
+    html = client.get(PEOPLE + FIXED + "&q=P3").content.decode()
+    assert "Expirée" in html or "Expiré" in html
+    assert "09/01/2026" in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?period=range&start=2026-13-01&end=2026-06-01",
+        "?period=range&start=2026-06-01&end=2026-01-01",
+        "?period=tip&year=deux-mille",
+        "?period=semaine",
+    ],
+)
+def test_a_bad_period_gets_a_french_message_and_the_current_year(client, register_data, query):
+    client.force_login(committee_member())
+    response = client.get(DASHBOARD + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "L’année civile en cours est affichée à la place." in html
+
+
+def test_the_tip_year_is_shown_with_both_years(client, register_data):
+    client.force_login(committee_member())
+    html = client.get(DASHBOARD + "?period=tip&year=2026").content.decode()
+    assert "Année TIP 2026-2027 (01/04/2026 – 31/03/2027)" in html
+
+
+def test_the_printable_page_is_logged(client, register_data):
+    member = committee_member()
+    client.force_login(member)
+    response = client.get("/fr/registre/imprimer/" + FIXED + "&profession=juge")
+    assert response.status_code == 200
+    assert 'media="print"' in response.content.decode()
+    record = RegisterExport.objects.get()
+    assert record.requested_by == member and record.format == "print"
+    assert record.filters == {
+        "period": "range",
+        "start": "2026-01-01",
+        "end": "2026-06-15",
+        "profession": "juge",
+        "scope": "national",
+    }
+
+
+def test_the_dashboard_works_without_javascript_and_has_its_charts(client, register_data):
+    client.force_login(committee_member())
+    html = client.get(DASHBOARD + FIXED).content.decode()
+    assert "<script" not in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart') == 6
+    assert "Définitions" in html
+
+
+def test_the_header_links_managers_to_the_register(client, register_data):
+    client.force_login(manager_of(register_data.i1))
+    assert "Registre national" in client.get("/fr/ma-formation/").content.decode()
+    client.force_login(member_of(register_data.i1))
+    assert "Registre national" not in client.get("/fr/ma-formation/").content.decode()
