@@ -196,11 +196,7 @@ def issue_attendance_certificate_once(
     course = _canonical_course(session.course)
     reason = attendance_reason(session)
     with transaction.atomic():
-        locked = (
-            Attendance.objects.select_for_update()
-            .select_related("certificate")
-            .get(pk=attendance.pk)
-        )
+        locked = Attendance.objects.select_for_update().get(pk=attendance.pk)
         if locked.certificate_id:
             attendance.certificate = locked.certificate
             return locked.certificate, False

@@ -56,7 +56,7 @@ def session_list(request):
     _require(request, "view_trainingsession")
     sessions = TrainingSession.objects.all()
     years = sorted({day.year for day in sessions.dates("starts_on", "year")}, reverse=True)
-    form = SessionFilterForm(request.GET or None, years=years)
+    form = SessionFilterForm(request.GET, years=years)
     if form.is_valid():
         if form.cleaned_data["year"]:
             sessions = sessions.filter(starts_on__year=form.cleaned_data["year"])
@@ -157,7 +157,7 @@ def session_detail(request, session_id: int):
             "session": session,
             "attendances": attendances,
             "certified": sum(1 for a in attendances if a.certificate_id),
-            "search": search,
+            "people_search": search,
             "query": query,
             "found": found,
             "search_limit": SEARCH_LIMIT,

@@ -281,6 +281,7 @@ def test_staff_record_a_session_through_the_admin_with_french_validation(admin_c
 
     listing = admin_client.get("/admin/sessions/", {"year": 2026, "region": region.pk})
     assert "Session OIM sur l&#x27;identification des victimes" in listing.content.decode()
+    assert "identification des victimes" in admin_client.get("/admin/sessions/").content.decode()
     other_year = admin_client.get("/admin/sessions/", {"year": 2025})
     assert "identification des victimes" not in other_year.content.decode()
 
