@@ -51,6 +51,12 @@ test: install messages
 worker: install messages
 	$(BIN)/celery -A config worker --beat --loglevel=info
 
+# Throughput and latency of the main pages under load (locust, gunicorn with the production
+# settings, PostgreSQL and Redis on 127.0.0.1; databases bench_*), against a constant view in
+# the same run, at 1,000 and 50,000 people. Report: bench/results.md and bench/results.json.
+bench: install messages
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 # Issue and render 1,000 certificates through a real Celery worker (PostgreSQL and Redis on
 # 127.0.0.1; its own database and Redis database). Figures: bench/results-certificates.md.
 bench-certificates: install messages

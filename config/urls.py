@@ -8,10 +8,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
 from config.health import healthz
+from config.views import ceiling
 from people import views as people_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("bench/ceiling/", ceiling, name="bench_ceiling"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The H5P player and its xAPI intake: no language prefix (the sandboxed frame asks for them).

@@ -1,0 +1,571 @@
+"""`make bench`: throughput and latency of the main pages against the stack's own ceiling.
+
+    make bench          # or: .venv/bin/python bench/run.py [--duration 20] [--warmup 5]
+
+1. Databases (PostgreSQL on 127.0.0.1): `bench_base` (migrated, `seed_demo`), then one seeded
+   copy per size, `bench_seed_1000` and `bench_seed_50000` (`seed_load --people N`), kept
+   between runs and reused when they hold the right number of people (migrations are applied
+   to them each time). Each measured run works on `bench_run`, a fresh copy of the seeded
+   database (CREATE DATABASE … TEMPLATE), so every run starts from the same data.
+2. Server: gunicorn with the production settings (DEBUG off, secret key set, WhiteNoise's
+   compressed static files after collectstatic, PostgreSQL, Redis cache and broker), 2 sync
+   workers on 127.0.0.1:$BENCH_PORT (8103). Started for each size, always stopped.
+3. Load: locust headless (bench/locustfile.py), one endpoint at a time, N users (20) for a
+   warm-up (5 s) then a measured period (20 s). The ceiling (`/bench/ceiling/`, a constant
+   response) is measured in the same server run; each endpoint's throughput is given as a
+   share of it.
+4. After the load: the database is compared with what locust sent (quiz attempts, answers,
+   xAPI statements; the bench fails when they differ); SQL queries per request and the
+   committee dashboard's server time are measured with Django's test client
+   (bench/fixtures.py); bytes on the wire with one gzip-accepting request per page.
+5. Report: bench/results.md and bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip  # noqa: F401  (documents that sizes are gzip sizes as sent)
+import http.client
+import importlib.metadata
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PYTHON = str(BIN / "python")
+PG = "postgresql://postgres@127.0.0.1:5432"
+BASE_DB = "bench_base"
+RUN_DB = "bench_run"
+SIZES = (1000, 50000)
+
+# Scenario -> the name its requests carry in locust (the report's rows).
+SCENARIOS = {
+    "ceiling": "ceiling",
+    "catalogue": "catalogue (anonymous)",
+    "lesson": "lesson page",
+    "my_training": "Ma formation",
+    "quiz_save": "quiz answer save",
+    "quiz_submit": "quiz submit",
+    "xapi": "xAPI statement intake",
+    "verify": "certificate verification",
+    "dashboard": "committee dashboard",
+    "matrix": "manager progress matrix",
+}
+GROWTH = ["lesson", "my_training", "dashboard"]
+TARGETS = {
+    "lesson page": {"ratio": 0.40, "p95_ms": 150},
+    "Ma formation": {"ratio": 0.40, "p95_ms": 150},
+    "quiz answer save": {"ratio": 0.25},
+    "xAPI statement intake": {"ratio": 0.25},
+}
+CERTIFICATES = (
+    "17.0 certificates/s end to end (1,000 issued and rendered by a Celery worker, "
+    "concurrency 2, quiet machine), PDF median 18.7 KB — bench/results-certificates.md "
+    "(`make bench-certificates`, not re-run here: it takes about a minute of its own)"
+)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def environment(database: str, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=f"{PG}/{database}",
+        CELERY_BROKER_URL=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/11"),
+        CELERY_RESULT_BACKEND="",
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12"),
+        DJANGO_SECRET_KEY="bench-only-" + "x" * 40,
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_MEDIA_ROOT=str(Path(tempfile.gettempdir()) / "formation-bench-media"),
+        EMAIL_URL="dummymail://",
+        # Behind a proxy in production: rate limits read the client from X-Forwarded-For.
+        ALLAUTH_TRUSTED_PROXY_COUNT="1",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{port}",
+    )
+    return env
+
+
+def run(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def manage(env: dict[str, str], *args: str, quiet: bool = False) -> None:
+    run(
+        [PYTHON, "manage.py", *args],
+        env,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+
+def _sql(statement: str, database: str = "postgres"):
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{database}", autocommit=True) as db:
+        cursor = db.execute(statement)
+        return cursor.fetchall() if cursor.description else None
+
+
+def _exists(database: str) -> bool:
+    return bool(_sql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'"))
+
+
+def _copy(source: str, target: str) -> None:
+    _sql(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+    _sql(f"CREATE DATABASE {target} TEMPLATE {source}")
+
+
+def _load_people(database: str) -> int:
+    try:
+        rows = _sql(
+            "SELECT count(*) FROM people_user WHERE email LIKE 'personne%%@charge.%%'", database
+        )
+    except Exception:
+        return -1
+    return rows[0][0]
+
+
+def seeded_database(size: int, port: int) -> str:
+    """A database with the demo and `size` load people, reused when it already holds them."""
+    name = f"bench_seed_{size}"
+    if _exists(name) and _load_people(name) == size:
+        log(f"{name}: reused ({size} people); applying any new migrations")
+        manage(environment(name, port), "migrate", "--noinput", "-v0")
+        return name
+    started = time.perf_counter()
+    if not _exists(BASE_DB):
+        _sql(f"CREATE DATABASE {BASE_DB}")
+    env = environment(BASE_DB, port)
+    log(f"{BASE_DB}: migrate and seed_demo")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "seed_demo", quiet=True)
+    _copy(BASE_DB, name)
+    log(f"{name}: seed_load --people {size}")
+    manage(environment(name, port), "seed_load", "--people", str(size))
+    log(f"{name}: ready in {time.perf_counter() - started:.0f} s")
+    return name
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, env: dict[str, str], port: int, log_path: Path):
+        self.env, self.port, self.log_path = env, port, log_path
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        self.log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "config.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=self.log,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn stopped at start-up: see {self.log_path}")
+            try:
+                status, _body, _headers = fetch(self.port, "/healthz")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def fetch(port: int, url: str, cookie: str = "") -> tuple[int, bytes, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Accept-Encoding": "gzip", "Accept": "text/html,application/json"}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request("GET", url, headers=headers)
+    response = connection.getresponse()
+    body = response.read()  # as sent: gzip-compressed when the server compressed it
+    connection.close()
+    return response.status, body, dict(response.getheaders())
+
+
+def wire_sizes(port: int, plan: dict) -> dict[str, int]:
+    learner = f"sessionid={plan['learners'][0]['session']}"
+    pages = {
+        "ceiling": (plan["ceiling_url"], ""),
+        "catalogue (anonymous)": (plan["catalogue_url"], ""),
+        "lesson page": (plan["lesson_url"], learner),
+        "Ma formation": (plan["my_training_url"], learner),
+        "certificate verification": (plan["verify_urls"][-1], ""),
+        "manager progress matrix": (plan["matrix_url"], f"sessionid={plan['manager_session']}"),
+    }
+    if plan["dashboard_url"]:
+        pages["committee dashboard"] = (
+            plan["dashboard_url"],
+            f"sessionid={plan['committee_session']}",
+        )
+    sizes = {}
+    for name, (url, cookie) in pages.items():
+        status, body, _headers = fetch(port, url, cookie)
+        sizes[name] = len(body) if status == 200 else -status
+    return sizes
+
+
+# --- load ----------------------------------------------------------------------------------
+
+
+def locust(scenario: str, plan_path: Path, state_path: Path, port: int, args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        BENCH_SCENARIO=scenario,
+        BENCH_PLAN=str(plan_path),
+        BENCH_STATE=str(state_path),
+        BENCH_WARMUP=str(args.warmup),
+    )
+    run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--users",
+            str(args.users),
+            "--spawn-rate",
+            str(args.users),
+            "--run-time",
+            f"{args.warmup + args.duration}s",
+            "--stop-timeout",
+            "10",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+            "--exit-code-on-error",
+            "0",
+        ],
+        env,
+        stdout=subprocess.DEVNULL,
+    )
+    return json.loads(state_path.read_text(encoding="utf-8"))
+
+
+def measure(size: int, scenarios: list[str], args, work: Path) -> dict:
+    seed = seeded_database(size, args.port)
+    _copy(seed, RUN_DB)
+    env = environment(RUN_DB, args.port)
+    subprocess.run(
+        ["redis-cli", "-u", env["CACHE_URL"], "flushdb"], check=True, capture_output=True
+    )
+    plan_path = work / f"plan-{size}.json"
+    log(f"{size} people: preparing sessions and attempts")
+    run([PYTHON, "bench/fixtures.py", "prepare", str(plan_path), str(args.users)], env)
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    if "dashboard" in scenarios and not plan["dashboard_url"]:
+        scenarios = [s for s in scenarios if s != "dashboard"]
+    results: dict = {"people": plan["people"], "matrix_people": plan["matrix_people"]}
+    states = []
+    with Server(env, args.port, work / f"gunicorn-{size}.log"):
+        for scenario in scenarios:
+            log(f"{size} people: {scenario} ({args.warmup}+{args.duration} s)")
+            state_path = work / f"state-{size}-{scenario}.json"
+            results.setdefault("scenarios", {})[scenario] = locust(
+                scenario, plan_path, state_path, args.port, args
+            )
+            states.append(state_path)
+        results["wire_bytes"] = wire_sizes(args.port, plan)
+    log(f"{size} people: integrity and query counts")
+    check = subprocess.run(
+        [PYTHON, "bench/fixtures.py", "integrity", str(plan_path), *map(str, states)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if check.stdout.strip():
+        results["integrity"] = json.loads(check.stdout.strip().splitlines()[-1])
+    else:
+        results["integrity"] = {"ok": False, "error": check.stderr[-2000:]}
+    queries_path = work / f"queries-{size}.json"
+    run(
+        [
+            PYTHON,
+            "bench/fixtures.py",
+            "queries",
+            str(plan_path),
+            str(queries_path),
+            *(["--dashboard-timing"] if size == max(SIZES) else []),
+        ],
+        env,
+        stderr=subprocess.DEVNULL,
+    )
+    results["queries"] = json.loads(queries_path.read_text(encoding="utf-8"))
+    return results
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        int(line.split()[1]) // 1024 // 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    versions = {
+        name: importlib.metadata.version(name)
+        for name in ("Django", "wagtail", "gunicorn", "locust", "psycopg")
+    }
+    versions["Python"] = platform.python_version()
+    versions["PostgreSQL"] = _sql("SHOW server_version")[0][0]
+    info = subprocess.run(
+        ["redis-cli", "INFO", "server"], capture_output=True, text=True, check=False
+    ).stdout
+    versions["Redis"] = next(
+        (line.split(":", 1)[1].strip() for line in info.splitlines() if "redis_version" in line),
+        "?",
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": memory,
+        "load_average_at_start": os.getloadavg(),
+        "versions": versions,
+    }
+
+
+def rows(result: dict) -> list[dict]:
+    ceiling = result["scenarios"]["ceiling"]["entries"]["ceiling"]["rps"]
+    table = []
+    for scenario, state in result["scenarios"].items():
+        names = (
+            ["quiz start", "quiz submit"] if scenario == "quiz_submit" else [SCENARIOS[scenario]]
+        )
+        for name in names:
+            entry = state["entries"].get(name)
+            if entry is None:
+                continue
+            q = result["queries"].get(name, {})
+            table.append(
+                {
+                    "endpoint": name,
+                    "rps": entry["rps"],
+                    "p50_ms": entry["p50_ms"],
+                    "p95_ms": entry["p95_ms"],
+                    "p99_ms": entry["p99_ms"],
+                    "requests": entry["requests"],
+                    "errors": state["failures_including_warmup"].get(name, 0),
+                    "queries": q.get("queries"),
+                    "bytes": result["wire_bytes"].get(name, round(entry["avg_bytes"])),
+                    "ratio": entry["rps"] / ceiling if ceiling else 0.0,
+                }
+            )
+    return table
+
+
+def markdown(report: dict) -> str:
+    m = report["machine"]
+    v = m["versions"]
+    lines = [
+        "# Benchmark: the main pages against the stack's own ceiling",
+        "",
+        f"`make bench` (bench/run.py), {report['date']}, {report['total_seconds']:.0f} s in all.",
+        "",
+        f"- Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; load average at "
+        f"start {m['load_average_at_start'][0]:.2f}.",
+        "- Versions: "
+        + ", ".join(
+            f"{k} {v[k]}"
+            for k in (
+                "Python",
+                "Django",
+                "wagtail",
+                "PostgreSQL",
+                "Redis",
+                "gunicorn",
+                "locust",
+                "psycopg",
+            )
+        )
+        + ".",
+        f"- Server: gunicorn, 2 sync workers, production settings (DEBUG off, WhiteNoise "
+        f"compressed static files, PostgreSQL, Redis cache and broker), on the same machine as "
+        f"locust. Load: {report['users']} concurrent users, {report['warmup']} s warm-up then "
+        f"{report['duration']} s measured, one endpoint at a time.",
+        "- Ratio: the endpoint's requests per second divided by the ceiling's (`/bench/ceiling/`,"
+        " a constant response through the same middleware, no database, no session) in the "
+        "same server run. Queries: SQL queries of one request (Django test client, same "
+        "database). Bytes: the response as sent (gzip when the server compresses it).",
+        "",
+    ]
+    for size, result in report["sizes"].items():
+        lines += [
+            f"## {int(size):,} people".replace(",", " "),
+            "",
+            "| endpoint | req/s | ratio to ceiling | p50 ms | p95 ms | p99 ms | errors | "
+            "SQL queries | bytes |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in rows(result):
+            lines.append(
+                f"| {row['endpoint']} | {row['rps']:.1f} | {row['ratio']:.0%} | "
+                f"{row['p50_ms']:.0f} | {row['p95_ms']:.0f} | {row['p99_ms']:.0f} | "
+                f"{row['errors']} | {row['queries'] if row['queries'] is not None else '–'} | "
+                f"{row['bytes']} |"
+            )
+        lines += [
+            "",
+            f"The manager's matrix is the largest cohort's assignment ({result['matrix_people']} "
+            "people × the course's modules).",
+            "",
+        ]
+        integrity = result["integrity"]
+        if "quiz answers" in integrity:
+            lines += [
+                "Integrity (what locust sent and the server accepted, against the database):",
+                "",
+            ]
+            lines += ["| kind | sent | in the database |", "|---|---:|---:|"]
+            for kind, counts in integrity.items():
+                if isinstance(counts, dict):
+                    lines.append(f"| {kind} | {counts['sent']} | {counts['database']} |")
+            lines += ["", f"**{'Equal' if integrity['ok'] else 'DIFFERENT'}.**", ""]
+        else:
+            lines += [f"Integrity check failed to run: {integrity}", ""]
+    large, small = (report["sizes"][str(s)] for s in (max(SIZES), min(SIZES)))
+    lines += [
+        "## Growth: 1 000 → 50 000 people",
+        "",
+        "| endpoint | req/s at 1 000 | req/s at 50 000 | ratio (50k / 1k) | "
+        "ratio to ceiling at 1 000 | at 50 000 |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    small_rows = {r["endpoint"]: r for r in rows(small)}
+    for row in rows(large):
+        other = small_rows.get(row["endpoint"])
+        if other is None or row["endpoint"] == "ceiling":
+            continue
+        lines.append(
+            f"| {row['endpoint']} | {other['rps']:.1f} | {row['rps']:.1f} | "
+            f"{row['rps'] / other['rps'] if other['rps'] else 0:.2f} | {other['ratio']:.0%} | "
+            f"{row['ratio']:.0%} |"
+        )
+    dashboard = large["queries"].get("committee dashboard", {})
+    lines += [
+        "",
+        "## Committee dashboard at the register's sizes",
+        "",
+    ]
+    if "server_ms_median_of_7" in dashboard:
+        lines.append(
+            f"Server time of the dashboard (default period) on the 50 000-person database: "
+            f"median **{dashboard['server_ms_median_of_7']:.0f} ms** of 7 requests "
+            f"({', '.join(str(t) for t in dashboard['server_ms_all'])} ms), "
+            f"{dashboard['queries']} SQL queries. Budget: under 500 ms."
+        )
+    else:
+        lines.append("The dashboard (`register_dashboard`) is not available in this build.")
+    lines += ["", "## Certificates", "", f"{CERTIFICATES}.", "", "## Targets", ""]
+    lines += ["| target | where it stands |", "|---|---|"]
+    by_name = {r["endpoint"]: r for r in rows(large)}
+    for name, target in TARGETS.items():
+        row = by_name.get(name)
+        if row is None:
+            continue
+        parts = [f"{row['ratio']:.0%} of the ceiling (target ≥ {target['ratio']:.0%})"]
+        ok = row["ratio"] >= target["ratio"]
+        if "p95_ms" in target:
+            parts.append(f"p95 {row['p95_ms']:.0f} ms (target < {target['p95_ms']} ms)")
+            ok = ok and row["p95_ms"] < target["p95_ms"]
+        lines.append(f"| {name} | {'met' if ok else '**missed**'}: {'; '.join(parts)} |")
+    errors = sum(r["errors"] for s in report["sizes"].values() for r in rows(s))
+    lines.append(f"| no errors under load | {'met' if not errors else f'**{errors} errors**'} |")
+    ok = all(s["integrity"].get("ok") for s in report["sizes"].values())
+    lines.append(
+        f"| the database holds exactly what was sent | {'met' if ok else '**different**'} |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=20, help="measured seconds per endpoint")
+    parser.add_argument("--warmup", type=int, default=5, help="warm-up seconds per endpoint")
+    parser.add_argument("--users", type=int, default=20, help="concurrent users")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8103)))
+    parser.add_argument("--output", default=str(ROOT / "bench"), help="folder of the report")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    report = {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "users": args.users,
+        "warmup": args.warmup,
+        "duration": args.duration,
+        "sizes": {},
+    }
+    log("collectstatic")
+    manage(environment(BASE_DB, args.port), "collectstatic", "--noinput", "-v0")
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        work = Path(folder)
+        for size in sorted(SIZES):
+            scenarios = list(SCENARIOS) if size == max(SIZES) else ["ceiling", *GROWTH]
+            report["sizes"][str(size)] = measure(size, scenarios, args, work)
+    report["total_seconds"] = time.perf_counter() - started
+    output = Path(args.output)
+    report["rows"] = {size: rows(result) for size, result in report["sizes"].items()}
+    (output / "results.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    (output / "results.md").write_text(markdown(report), encoding="utf-8")
+    log(f"done in {report['total_seconds']:.0f} s: {output / 'results.md'}")
+    ok = all(s["integrity"].get("ok") for s in report["sizes"].values())
+    if not ok:
+        log("the database does not hold exactly what locust sent: see the report")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
