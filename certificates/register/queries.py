@@ -317,21 +317,21 @@ def _figures(row: tuple, offset: int) -> Figures:
     return figures
 
 
-def _cube(builder: _Sql) -> list[tuple]:
-    columns = ", ".join(f"SUM(COALESCE(p.{name}, 0))" for name in _ALL)
+def _aggregates(builder: _Sql) -> tuple[list[tuple], list[tuple]]:
+    """The cube (institution × region × profession × sex) and the course rows, in one query:
+    the common expressions are computed once for both."""
+    cube_columns = ", ".join(f"SUM(COALESCE(p.{name}, 0))" for name in _ALL)
+    course_columns = ", ".join(f"SUM(pc.{name})" for name in _ALL)
     sql = f"""{builder.ctes()}
-        SELECT sc.institution_id, sc.region_id, sc.profession, sc.sex, COUNT(*), {columns}
+        SELECT 0, sc.institution_id, sc.region_id, sc.profession, sc.sex, NULL, COUNT(*),
+               {cube_columns}
         FROM scope sc LEFT JOIN person p ON p.person_id = sc.person_id
-        GROUP BY sc.institution_id, sc.region_id, sc.profession, sc.sex"""
-    return _rows(sql, builder.params)
-
-
-def _by_course(builder: _Sql) -> list[tuple]:
-    columns = ", ".join(f"SUM(pc.{name})" for name in _ALL)
-    sql = f"""{builder.ctes()}
-        SELECT pc.course_id, COUNT(*), {columns}
+        GROUP BY sc.institution_id, sc.region_id, sc.profession, sc.sex
+        UNION ALL
+        SELECT 1, NULL, NULL, NULL, NULL, pc.course_id, COUNT(*), {course_columns}
         FROM person_course pc GROUP BY pc.course_id"""
-    return _rows(sql, builder.params)
+    rows = _rows(sql, builder.params)
+    return [r[1:5] + r[6:] for r in rows if r[0] == 0], [r[5:] for r in rows if r[0] == 1]
 
 
 def _labels(model, ids, field_name="name") -> dict:
@@ -359,15 +359,14 @@ def course_titles(course_ids) -> dict[int, str]:
 
 
 def dashboard(*, scope: Scope, period: Period, filters: Filters, today: datetime.date) -> Dashboard:
-    """Headline figures and breakdowns: two aggregate queries and three label lookups."""
+    """Headline figures and breakdowns: one aggregate query and four label lookups."""
     from django.utils.translation import gettext as _
 
     from people.choices import Profession, Sex
     from people.models import Region
 
     filters = Filters(**{**filters.__dict__, "q": "", "measure": ""})
-    cube = _cube(_Sql(scope=scope, period=period, filters=filters, today=today))
-    courses = _by_course(_Sql(scope=scope, period=period, filters=filters, today=today))
+    cube, courses = _aggregates(_Sql(scope=scope, period=period, filters=filters, today=today))
 
     totals = Figures()
     groups: dict[str, dict] = {name: {} for name in DIMENSIONS}
