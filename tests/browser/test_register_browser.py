@@ -2,6 +2,7 @@
 switches to the TIP year, drills down to the people behind a figure and downloads the XLSX."""
 
 import datetime
+import io
 import time
 
 import pytest
@@ -81,7 +82,9 @@ def test_committee_member_reads_the_tip_year_drills_down_and_exports(page, scree
     expect(page.get_by_text("Le fichier est prêt")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger le fichier").click()
-    workbook = load_workbook(download_info.value.path(), read_only=True)
+    assert download_info.value.suggested_filename.endswith(".xlsx")
+    with open(download_info.value.path(), "rb") as downloaded:
+        workbook = load_workbook(io.BytesIO(downloaded.read()), read_only=True)
     names = [row[0] for row in workbook["Personnes"].iter_rows(min_row=2, values_only=True)]
     assert {"Awa Traoré", "Seydou Diallo"} <= set(names)
     record = RegisterExport.objects.get(format="xlsx")
