@@ -95,3 +95,25 @@ def test_editors_without_the_permission_cannot_revoke(client):
     assert response.status_code in (302, 403)
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
+
+
+def test_a_member_of_the_administrators_group_manages_certificates_but_cannot_delete_them(
+    client,
+):
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from people.roles import ADMINISTRATORS_GROUP
+
+    administrator = UserFactory(is_staff=True)
+    administrator.groups.add(Group.objects.get(name=ADMINISTRATORS_GROUP))
+    TOTP.activate(administrator, generate_totp_secret())
+    client.force_login(administrator)
+    certificate = CertificateFactory()
+
+    assert client.get(reverse("certificates_admin:list")).status_code == 200
+    assert (
+        client.get(reverse("certificates_admin:revoke", args=[certificate.pk])).status_code == 200
+    )
+    assert administrator.has_perm("certificates.add_certificate")
+    assert not administrator.has_perm("certificates.delete_certificate")
