@@ -127,12 +127,13 @@ def region_map(tiles: list[Bar], *, title: str) -> SafeString:
         shades = ["#f1eee6", "#cfe3da", "#9cc7b5", "#5c9f86", "#0b5e4a"]
         fill = shades[0] if tile.value == 0 else shades[min(4, 1 + int(share * 3.999))]
         ink = "#fff" if fill in shades[3:] else "#1d2329"
+        ink_class = ' class="ink-light"' if ink == "#fff" else ""
         body = (
             f'<rect x="{x}" y="{y}" width="{TILE_W - 4}" height="{TILE_H - 4}" rx="4" '
             f'fill="{fill}" stroke="#8c8577"/>'
-            f'<text x="{x + 6}" y="{y + 18}" fill="{ink}">{escape(_shorten(tile.label, 17))}'
+            f'<text x="{x + 6}" y="{y + 18}" fill="{ink}"{ink_class}>{escape(_shorten(tile.label, 17))}'
             f"<title>{escape(tile.label)}</title></text>"
-            f'<text x="{x + 6}" y="{y + 40}" fill="{ink}" font-size="18" font-weight="700">'
+            f'<text x="{x + 6}" y="{y + 40}" fill="{ink}"{ink_class} font-size="18" font-weight="700">'
             f"{tile.value}</text>"
         )
         if tile.href:
