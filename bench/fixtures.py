@@ -289,6 +289,14 @@ def queries(plan_path: str, out_path: str, dashboard_timing: bool) -> None:
         c = client(session)
         c.get(url)
         results[name] = count(c, "get", url)
+        # Server time of one request with nothing else running in this process: what the
+        # page costs, without the load's queueing.
+        times = []
+        for _ in range(9):
+            started_at = time.perf_counter()
+            c.get(url)
+            times.append((time.perf_counter() - started_at) * 1000)
+        results[name]["server_ms"] = statistics.median(times)
     attempt = learner["attempt"]
     question, keys = next(iter(attempt["questions"].items()))
     c = client(learner["session"])

@@ -238,5 +238,9 @@ def lesson_progress_context(request, lesson, course, outline) -> dict:
         item.state = states[item.translation_key]
     context["lesson_done"] = states[lesson.translation_key] == LessonState.DONE
     if enrolment is not None and context["lock"] is None:
-        services.record_visit(enrolment=enrolment, lesson_id=canonical_id(lesson))
+        services.record_visit(
+            enrolment=enrolment,
+            lesson_id=canonical_id(lesson),
+            started=states[lesson.translation_key] != LessonState.NOT_STARTED,
+        )
     return context

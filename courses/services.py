@@ -119,15 +119,19 @@ def withdraw(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
-def record_visit(*, enrolment: Enrolment, lesson_id: int) -> None:
+def record_visit(*, enrolment: Enrolment, lesson_id: int, started: bool = False) -> None:
     """Remember the (canonical) lesson a learner opened, for "Reprendre", and start its
-    progress row. Reading is open to everyone: only enrolled learners are tracked."""
+    progress row. Reading is open to everyone: only enrolled learners are tracked.
+    `started`: the caller has read that the progress row exists (saves a transaction on every
+    page view after the first)."""
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
         return
     changes = {"last_lesson_id": lesson_id, "last_visited_at": timezone.now()}
     if enrolment.status == EnrolmentStatus.ENROLLED:
         changes["status"] = EnrolmentStatus.IN_PROGRESS
     Enrolment.objects.filter(pk=enrolment.pk).update(**changes)
+    if started:
+        return
     try:
         with transaction.atomic():
             LessonProgress.objects.get_or_create(user_id=enrolment.user_id, lesson_id=lesson_id)
