@@ -590,6 +590,9 @@ def main() -> int:
     report["total_seconds"] = time.perf_counter() - started
     output = Path(args.output)
     report["rows"] = {size: rows(result) for size, result in report["sizes"].items()}
+    for result in report["sizes"].values():  # ids and keys sent: counted in "integrity"
+        for state in result["scenarios"].values():
+            state["sent"] = {kind: len(values) for kind, values in state["sent"].items()}
     (output / "results.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     (output / "results.md").write_text(markdown(report), encoding="utf-8")
     log(f"done in {report['total_seconds']:.0f} s: {output / 'results.md'}")
