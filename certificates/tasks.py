@@ -142,3 +142,8 @@ def _send_reminder_email(certificate: Certificate, *, days_left: int) -> None:
         subject = render_to_string("certificates/email/reminder_subject.txt", context).strip()
         body = render_to_string("certificates/email/reminder_body.txt", context)
     send_mail(subject, body, None, [holder.email])
+
+
+# The register's tasks live beside the register; importing them here registers them with the
+# worker (Celery discovers `<app>.tasks` modules only).
+from certificates.register import tasks as register_tasks  # noqa: E402, F401

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 6 * 3600,
     },
     "certificates-missing-pdfs": {"task": "certificates.sweep_missing_pdfs", "schedule": 600},
+    # Register exports whose worker died are marked failed (the person is asked to try again).
+    "register-stalled-exports": {
+        "task": "certificates.fail_stalled_register_exports",
+        "schedule": 600,
+    },
     # Assignments: learner reminders (7 days, 1 day before, weekly when overdue; one per
     # threshold) every morning, and the managers' weekly digest on Monday mornings.
     "assignment-reminders": {

@@ -131,9 +131,11 @@ def region_map(tiles: list[Bar], *, title: str) -> SafeString:
         body = (
             f'<rect x="{x}" y="{y}" width="{TILE_W - 4}" height="{TILE_H - 4}" rx="4" '
             f'fill="{fill}" stroke="#8c8577"/>'
-            f'<text x="{x + 6}" y="{y + 18}" fill="{ink}"{ink_class}>{escape(_shorten(tile.label, 17))}'
+            f'<text x="{x + 6}" y="{y + 18}" fill="{ink}"{ink_class}>'
+            f"{escape(_shorten(tile.label, 17))}"
             f"<title>{escape(tile.label)}</title></text>"
-            f'<text x="{x + 6}" y="{y + 40}" fill="{ink}"{ink_class} font-size="18" font-weight="700">'
+            f'<text x="{x + 6}" y="{y + 40}" fill="{ink}"{ink_class} '
+            'font-size="18" font-weight="700">'
             f"{tile.value}</text>"
         )
         if tile.href:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -49,3 +50,26 @@ def run_register_export(export_id: int) -> bool:
 @shared_task
 def build_register_export_task(export_id: int) -> bool:
     return run_register_export(export_id)
+
+
+# An export of the whole register takes well under a minute; one still pending after this long
+# lost its worker (killed, restarted): it is marked failed so the page stops waiting and the
+# person is told to ask again.
+STALLED_AFTER = datetime.timedelta(minutes=30)
+
+
+def fail_stalled_exports(*, now: datetime.datetime | None = None) -> int:
+    """Mark failed the exports left pending by a worker that died; returns how many."""
+    now = now or timezone.now()
+    return RegisterExport.objects.filter(
+        status=RegisterExportStatus.PENDING, created_at__lt=now - STALLED_AFTER
+    ).update(
+        status=RegisterExportStatus.FAILED,
+        error="Interrupted: no worker finished this export.",
+        finished_at=now,
+    )
+
+
+@shared_task(name="certificates.fail_stalled_register_exports")
+def fail_stalled_exports_task() -> int:
+    return fail_stalled_exports()

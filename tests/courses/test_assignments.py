@@ -16,9 +16,9 @@ from tests.factories import (
     InstitutionFactory,
     course_with_lessons,
     manager_of,
-    translate_page,
     member_of,
     members_of,
+    translate_page,
 )
 
 pytestmark = pytest.mark.django_db

@@ -157,3 +157,23 @@ def test_the_export_task_is_safe_to_run_twice(
     assert run_register_export(record.pk) is False
     record.refresh_from_db()
     assert record.file.name == name
+
+
+def test_an_export_left_pending_by_a_dead_worker_is_marked_failed_and_the_page_says_so(client):
+    from certificates.register.tasks import STALLED_AFTER, fail_stalled_exports
+
+    member = committee_member()
+    stalled = RegisterExport.objects.create(requested_by=member, format="xlsx")
+    recent = RegisterExport.objects.create(requested_by=member, format="csv")
+    RegisterExport.objects.filter(pk=stalled.pk).update(
+        created_at=timezone.now() - STALLED_AFTER - timezone.timedelta(minutes=1)
+    )
+
+    assert fail_stalled_exports() == 1
+
+    stalled.refresh_from_db()
+    recent.refresh_from_db()
+    assert (stalled.status, recent.status) == ("failed", "pending")
+    client.force_login(member)
+    page = client.get(f"/fr/registre/exports/{stalled.pk}/").content.decode()
+    assert "L’export a échoué" in page and 'http-equiv="refresh"' not in page
