@@ -139,14 +139,16 @@ def _load_people(database: str) -> int:
     return rows[0][0]
 
 
-def seeded_database(size: int, port: int) -> str:
+def seeded_database(size: int, port: int, fresh: bool = False) -> str:
     """A database with the demo and `size` load people, reused when it already holds them."""
     name = f"bench_seed_{size}"
-    if _exists(name) and _load_people(name) == size:
+    if not fresh and _exists(name) and _load_people(name) == size:
         log(f"{name}: reused ({size} people); applying any new migrations")
         manage(environment(name, port), "migrate", "--noinput", "-v0")
         return name
     started = time.perf_counter()
+    if fresh:
+        _sql(f"DROP DATABASE IF EXISTS {BASE_DB} WITH (FORCE)")
     if not _exists(BASE_DB):
         _sql(f"CREATE DATABASE {BASE_DB}")
     env = environment(BASE_DB, port)
@@ -169,7 +171,20 @@ class Server:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        self.log = open(self.log_path, "ab")
+        try:
+            return self._start()
+        except BaseException:
+            self.__exit__()  # a server that did not come up is stopped all the same
+            raise
+
+    def _start(self) -> Server:
+        try:
+            fetch(self.port, "/healthz")
+        except OSError:
+            pass  # nothing listens there: the port is ours
+        else:
+            raise RuntimeError(f"port {self.port} is already in use: set BENCH_PORT")
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
@@ -203,14 +218,16 @@ class Server:
         raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
     def __exit__(self, *exc) -> None:
-        if self.process and self.process.poll() is None:
+        if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        self.log.close()
+        self.process = None
+        if getattr(self, "log", None) is not None:
+            self.log.close()
 
 
 def fetch(port: int, url: str, cookie: str = "") -> tuple[int, bytes, dict]:
@@ -287,7 +304,8 @@ def locust(scenario: str, plan_path: Path, state_path: Path, port: int, args) ->
 
 
 def measure(size: int, scenarios: list[str], args, work: Path) -> dict:
-    seed = seeded_database(size, args.port)
+    seed = seeded_database(size, args.port, fresh=args.fresh)
+    args.fresh = False  # the base is rebuilt once per run
     _copy(seed, RUN_DB)
     env = environment(RUN_DB, args.port)
     subprocess.run(
@@ -568,7 +586,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20, help="concurrent users")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8103)))
     parser.add_argument("--output", default=str(ROOT / "bench"), help="folder of the report")
+    parser.add_argument(
+        "--fresh", action="store_true", help="rebuild the seeded databases (after seed changes)"
+    )
     args = parser.parse_args()
+    # A stop request ends the run through the `finally` clauses: the server is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.perf_counter()
     report = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
