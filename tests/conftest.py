@@ -84,6 +84,19 @@ def _test_environment(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in the site's default language, French: a request to an /en/ page
+    leaves English active in the thread (LocaleMiddleware does not switch back), which would
+    otherwise leak into the next test's services and messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # allauth's rate limits and used TOTP codes live in the cache: no test inherits another's.
     from django.core.cache import cache

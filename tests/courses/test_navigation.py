@@ -5,7 +5,13 @@ from django.conf import settings
 from wagtail.models import Locale
 
 from people.choices import Profession
-from tests.factories import CoursePageFactory, LessonPageFactory, ModulePageFactory, translate_page
+from tests.factories import (
+    CoursePageFactory,
+    LessonPageFactory,
+    ModulePageFactory,
+    course_with_lessons,
+    translate_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +160,14 @@ def test_header_and_home_page_link_to_the_catalogue_of_the_current_language(clie
     assert '<a href="/fr/cours/">Cours</a>' in french
     assert '<a class="button" href="/fr/cours/">Parcourir les cours</a>' in french
     assert '<a href="/en/courses/">Courses</a>' in client.get("/en/").content.decode()
+
+
+def test_a_lesson_is_found_in_one_step_and_unknown_or_draft_paths_are_404(client):
+    course, modules, lessons = course_with_lessons(modules=1, lessons=2)
+    lesson = lessons[0]
+    assert client.get(lesson.url).status_code == 200
+    assert client.get(course.url).status_code == 200
+    assert client.get(modules[0].url + "no-such-lesson/").status_code == 404
+    assert client.get(lesson.url + "deeper/").status_code == 404
+    lesson.unpublish()
+    assert client.get(lesson.url).status_code == 404
