@@ -113,7 +113,21 @@ def celery_worker(settings):
 
     if not settings.CELERY_BROKER_URL:
         pytest.skip("no CELERY_BROKER_URL: the embedded default runs tasks eagerly")
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    def close_worker_connections(**kwargs):
+        # The worker thread keeps its connection (CONN_MAX_AGE) after each task; left open, it
+        # stops the test database from being dropped at the end of the session.
+        connections.close_all()
+
     celery_app.conf.task_always_eager = False
-    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING") as w:
-        yield w
-    celery_app.conf.task_always_eager = True
+    task_postrun.connect(close_worker_connections, weak=False)
+    try:
+        with start_worker(
+            celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING"
+        ) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(close_worker_connections)
+        celery_app.conf.task_always_eager = True
