@@ -34,6 +34,18 @@ def _require(request, codename: str) -> None:
         raise PermissionDenied
 
 
+def _report_added(request, added: int) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s person added to the attendance list.",
+            "%(count)s people added to the attendance list.",
+            added,
+        )
+        % {"count": added},
+    )
+
+
 def _session(request, session_id: int) -> TrainingSession:
     # The admin pages are permission-based (checked before this): the permission covers every
     # session, as the Certificates pages cover every certificate.
@@ -183,15 +195,7 @@ def attendees_add(request, session_id: int):
         messages.error(request, _("Some of the people chosen do not exist: nobody was added."))
     else:
         added = services.add_attendees(session=session, people=people, added_by=request.user)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s person added to the attendance list.",
-                "%(count)s people added to the attendance list.",
-                added,
-            )
-            % {"count": added},
-        )
+        _report_added(request, added)
     return redirect("sessions_admin:detail", session_id=session.pk)
 
 
@@ -258,15 +262,7 @@ def attendance_import(request, session_id: int):
             messages.error(request, refusal.message)
             return redirect("sessions_admin:import", session_id=session.pk)
         request.session.pop(key, None)
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s person added to the attendance list.",
-                "%(count)s people added to the attendance list.",
-                added,
-            )
-            % {"count": added},
-        )
+        _report_added(request, added)
         return redirect("sessions_admin:detail", session_id=session.pk)
     if request.method == "POST":
         form = AttendanceFileForm(request.POST, request.FILES)

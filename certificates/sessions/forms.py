@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
 from certificates.models import TrainingSession
+from certificates.sessions.services import SESSION_FIELDS
 from courses.models import CoursePage
 from people.models import Region
 
@@ -19,17 +20,7 @@ EARLIEST_YEAR = 2000
 class SessionForm(forms.ModelForm):
     class Meta:
         model = TrainingSession
-        fields = [
-            "title",
-            "course",
-            "starts_on",
-            "ends_on",
-            "place",
-            "region",
-            "organiser",
-            "funder",
-            "trainers",
-        ]
+        fields = list(SESSION_FIELDS)
         widgets = {
             "starts_on": AdminDateInput,
             "ends_on": AdminDateInput,

@@ -13,16 +13,15 @@ from django.utils.translation import gettext as _
 from certificates.models import TrainingSession
 from certificates.services import CertificateRefused
 from certificates.sessions.services import add_attendees
-from people.manager.importing import RosterFileError as _ReadError
-from people.manager.importing import _fold, _read_csv, _read_xlsx
 from people.models import User
+from people.spreadsheets import SpreadsheetError, fold, read_rows
 
 COLUMNS = ["nom complet", "e-mail", "matricule"]
 FIELDS = ["full_name", "email", "matricule"]
 MAX_ROWS = 2_000
 MAX_BYTES = 2 * 1024 * 1024
 
-_HEADERS = {_fold(column): name for column, name in zip(COLUMNS, FIELDS, strict=True)}
+_HEADERS = {fold(column): name for column, name in zip(COLUMNS, FIELDS, strict=True)}
 _HEADERS.update(
     {
         "email": "email",
@@ -56,46 +55,22 @@ class AttendanceRow:
 def read_attendance_file(uploaded) -> list[dict]:
     """The rows of an uploaded CSV or XLSX file as dicts of FIELDS (strings); a file that cannot
     be read raises CertificateRefused."""
-    if uploaded.size > MAX_BYTES:
-        raise CertificateRefused(_("The file is too large (2 MB at most)."))
-    name = (uploaded.name or "").lower()
-    data = uploaded.read()
     try:
-        if name.endswith(".xlsx"):
-            table = _read_xlsx(data)
-        elif name.endswith(".csv"):
-            table = _read_csv(data)
-        else:
-            raise CertificateRefused(_("Upload a CSV or XLSX file (use the template)."))
-    except _ReadError as error:
-        raise CertificateRefused(error.message) from error
-    if not table:
-        raise CertificateRefused(_("The file is empty."))
-    header = [_HEADERS.get(_fold(cell)) for cell in table[0]]
-    if "email" not in header and "matricule" not in header:
-        raise CertificateRefused(
-            _(
+        return read_rows(
+            uploaded,
+            headers=_HEADERS,
+            fields=FIELDS,
+            required_any=["email", "matricule"],
+            missing_columns_message=_(
                 "The first line must hold the column names of the template: %(columns)s "
                 "(at least “e-mail” or “matricule”)."
             )
-            % {"columns": ", ".join(COLUMNS)}
+            % {"columns": ", ".join(COLUMNS)},
+            max_rows=MAX_ROWS,
+            max_bytes=MAX_BYTES,
         )
-    rows = []
-    for cells in table[1:]:
-        if not any(str(c if c is not None else "").strip() for c in cells):
-            continue
-        row = dict.fromkeys(FIELDS, "")
-        for key, cell in zip(header, cells, strict=False):
-            if key:
-                row[key] = str(cell if cell is not None else "").strip()
-        rows.append(row)
-    if not rows:
-        raise CertificateRefused(_("The file has no rows under its column names."))
-    if len(rows) > MAX_ROWS:
-        raise CertificateRefused(
-            _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
-        )
-    return rows
+    except SpreadsheetError as error:
+        raise CertificateRefused(error.message) from error
 
 
 def plan_attendance(*, session: TrainingSession, rows: list[dict]) -> list[AttendanceRow]:

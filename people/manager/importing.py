@@ -3,9 +3,7 @@ transaction. Messages are in French first (they are shown to the manager who upl
 
 from __future__ import annotations
 
-import csv
 import io
-import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -20,6 +18,7 @@ from django.utils.translation import override
 from people.choices import MembershipRole, MembershipStatus, Profession, Sex
 from people.manager import services as cohort_services
 from people.models import Cohort, Institution, Membership, RosterImport, RosterImportStatus, User
+from people.spreadsheets import SpreadsheetError, fold, read_rows
 
 COLUMNS = ["nom complet", "e-mail", "matricule", "profession", "sexe", "cohorte"]
 FIELDS = ["full_name", "email", "matricule", "profession", "sex", "cohort"]
@@ -27,10 +26,8 @@ MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
 
 
-class RosterFileError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# A file that cannot be read, or a roster that cannot be applied; `message` is for the manager.
+RosterFileError = SpreadsheetError
 
 
 class Action:
@@ -54,22 +51,17 @@ class RowPlan:
     changes: list[str] = field(default_factory=list)
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
-
-
-_HEADERS = {_fold(column): name for column, name in zip(COLUMNS, FIELDS, strict=True)}
+_HEADERS = {fold(column): name for column, name in zip(COLUMNS, FIELDS, strict=True)}
 _HEADERS.update({"email": "email", "e mail": "email", "courriel": "email", "nom": "full_name"})
 
 
 def _choices_lookup(choices) -> dict[str, str]:
     lookup = {}
     for value, label in choices:
-        lookup[_fold(value)] = value
+        lookup[fold(value)] = value
         for language in ("fr", "en"):
             with override(language):
-                lookup[_fold(str(label))] = value
+                lookup[fold(str(label))] = value
     return lookup
 
 
@@ -85,63 +77,18 @@ def _sex_lookup() -> dict[str, str]:
 
 def read_roster(uploaded) -> list[dict]:
     """The rows of an uploaded CSV or XLSX file as dicts of FIELDS (strings)."""
-    if uploaded.size > MAX_BYTES:
-        raise RosterFileError(_("The file is too large (5 MB at most)."))
-    name = (uploaded.name or "").lower()
-    data = uploaded.read()
-    if name.endswith(".xlsx"):
-        table = _read_xlsx(data)
-    elif name.endswith(".csv"):
-        table = _read_csv(data)
-    else:
-        raise RosterFileError(_("Upload a CSV or XLSX file (use the template)."))
-    if not table:
-        raise RosterFileError(_("The file is empty."))
-    header = [_HEADERS.get(_fold(cell)) for cell in table[0]]
-    if "email" not in header:
-        raise RosterFileError(
-            _("The first line must hold the column names of the template: %(columns)s.")
-            % {"columns": ", ".join(COLUMNS)}
+    return read_rows(
+        uploaded,
+        headers=_HEADERS,
+        fields=FIELDS,
+        required_any=["email"],
+        missing_columns_message=_(
+            "The first line must hold the column names of the template: %(columns)s."
         )
-    rows = []
-    for cells in table[1:]:
-        if not any(str(c or "").strip() for c in cells):
-            continue
-        row = dict.fromkeys(FIELDS, "")
-        for key, cell in zip(header, cells, strict=False):
-            if key:
-                row[key] = str(cell if cell is not None else "").strip()
-        rows.append(row)
-    if not rows:
-        raise RosterFileError(_("The file has no rows under its column names."))
-    if len(rows) > MAX_ROWS:
-        raise RosterFileError(
-            _("The file has more than %(max)s rows: split it.") % {"max": MAX_ROWS}
-        )
-    return rows
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise RosterFileError(_("This file is not a readable XLSX workbook.")) from error
-    sheet = workbook.worksheets[0]
-    table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return table
+        % {"columns": ", ".join(COLUMNS)},
+        max_rows=MAX_ROWS,
+        max_bytes=MAX_BYTES,
+    )
 
 
 def template_csv() -> bytes:
@@ -216,12 +163,12 @@ def _plan_row(plan, institution, professions, sexes, users, memberships, cohorts
     if not plan.full_name:
         errors.append(_("The full name is missing."))
     if plan.profession:
-        value = professions.get(_fold(plan.profession))
+        value = professions.get(fold(plan.profession))
         if value is None:
             errors.append(_("Unknown profession “%(value)s”.") % {"value": plan.profession})
         plan.profession = value or plan.profession
     if plan.sex:
-        value = sexes.get(_fold(plan.sex))
+        value = sexes.get(fold(plan.sex))
         if value is None:
             errors.append(_("Unknown sex “%(value)s” (F or M).") % {"value": plan.sex})
         plan.sex = value or plan.sex
