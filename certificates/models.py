@@ -35,19 +35,17 @@ class CertificateStatus(models.TextChoices):
 
 class CertificateQuerySet(models.QuerySet):
     def visible_to(self, user) -> CertificateQuerySet:
-        """Holders see their own; managers their institutions' people; staff and the committee
-        everything."""
-        from people.models import Membership
-        from people.roles import is_committee_member
+        """The certificates of the people `user` may see (people.User.objects.visible_to):
+        their own; a manager's institutions' people; everyone's for the committee and
+        administrators."""
+        from people.models import User
+        from people.roles import sees_everyone
 
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.is_staff or is_committee_member(user):
+        if sees_everyone(user):
             return self
-        managed = Membership.objects.managed_by(user).values("institution")
-        return self.filter(
-            Q(holder=user) | Q(holder__memberships__institution__in=managed)
-        ).distinct()
+        return self.filter(holder__in=User.objects.visible_to(user))
 
     def of(self, user) -> CertificateQuerySet:
         return self.filter(holder=user)
@@ -233,24 +231,6 @@ class CertificateSettings(BaseSiteSetting):
 # --- In-person training sessions (the register counts them beside e-learning) ---------------
 
 
-class TrainingSessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TrainingSessionQuerySet:
-        """Staff and the committee see every session; managers the sessions their institutions'
-        people attended; learners none."""
-        from people.models import Membership
-        from people.roles import is_committee_member
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.is_staff or is_committee_member(user):
-            return self
-        managed = Membership.objects.managed_by(user).values("institution")
-        return self.filter(attendances__person__memberships__institution__in=managed).distinct()
-
-    def ended_between(self, start: datetime.date, end: datetime.date) -> TrainingSessionQuerySet:
-        return self.filter(ends_on__gte=start, ends_on__lte=end)
-
-
 class TrainingSession(models.Model):
     """A workshop delivered in person (UNODC, IOM, INFJ…), with its attendance list."""
 
@@ -285,8 +265,6 @@ class TrainingSession(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = TrainingSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("in-person session")

@@ -20,12 +20,13 @@ from people.choices import (
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> UserQuerySet:
         """People a user may see: everyone for administrators and the committee, the members of
-        the institutions they manage for a manager, themselves otherwise."""
-        from people.roles import is_committee_member
+        the institutions they manage for a manager, themselves otherwise. The other apps' records
+        of people (enrolments, certificates, xAPI statements) are scoped through this one."""
+        from people.roles import sees_everyone
 
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or is_committee_member(user):
+        if sees_everyone(user):
             return self
         managed = Membership.objects.managed_by(user).values("institution")
         return self.filter(Q(pk=user.pk) | Q(memberships__institution__in=managed)).distinct()

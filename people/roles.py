@@ -29,3 +29,17 @@ def is_committee_member(user: User) -> bool:
     return user.is_authenticated and (
         user.is_superuser or user.groups.filter(name=COMMITTEE_GROUP).exists()
     )
+
+
+def sees_everyone(user: User) -> bool:
+    """Superusers, the committee and administrators read every person's records (read-only for
+    the committee); everyone else only their own and, for managers, their institutions'."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_sees_everyone", None)
+    if cached is None:
+        cached = user.is_superuser or (
+            user.groups.filter(name__in=(COMMITTEE_GROUP, ADMINISTRATORS_GROUP)).exists()
+        )
+        user._sees_everyone = cached
+    return cached

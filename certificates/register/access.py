@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from people.models import Membership
-from people.roles import ADMINISTRATORS_GROUP, COMMITTEE_GROUP
+from people.roles import sees_everyone
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,7 @@ def register_scope(user) -> Scope | None:
     cached = getattr(user, "_register_scope", False)
     if cached is not False:
         return cached
-    if (
-        user.is_superuser
-        or user.groups.filter(name__in=(COMMITTEE_GROUP, ADMINISTRATORS_GROUP)).exists()
-    ):
+    if sees_everyone(user):
         scope = Scope(None)
     elif getattr(user, "_is_manager", None) is False:
         # The header already found out that this person manages nothing.

@@ -28,17 +28,16 @@ class EnrolmentSource(models.TextChoices):
 
 class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> EnrolmentQuerySet:
-        """A learner's own enrolments; a manager's institutions' people; everything for
-        administrators and the committee."""
-        from people.models import Membership
-        from people.roles import is_committee_member
+        """The enrolments of the people `user` may see (people.User.objects.visible_to): their
+        own; a manager's institutions' people; everyone's for the committee and administrators."""
+        from people.models import User
+        from people.roles import sees_everyone
 
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or is_committee_member(user):
+        if sees_everyone(user):
             return self
-        managed = Membership.objects.managed_by(user).values("institution")
-        return self.filter(Q(user=user) | Q(user__memberships__institution__in=managed)).distinct()
+        return self.filter(user__in=User.objects.visible_to(user))
 
     def of(self, user) -> EnrolmentQuerySet:
         return self.filter(user=user)
