@@ -1,65 +1,59 @@
-"""One rule for reading people's records: the committee and administrators see everyone; a
-manager their institutions' people; anyone else themselves. Enrolments and certificates are
-scoped through User.objects.visible_to."""
-
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import Group
 
-from certificates.models import Certificate
-from courses.models import Enrolment
-from people.models import User
-from people.roles import ADMINISTRATORS_GROUP, EDITORS_GROUP
-from tests.factories import (
-    CertificateFactory,
-    EnrolmentFactory,
-    InstitutionFactory,
-    UserFactory,
-    committee_member,
-    manager_of,
-    member_of,
-)
+from people import services
+from people.choices import MembershipRole
+from people.models import Cohort, Membership, User
+from people.roles import COMMITTEE_GROUP
+from tests.factories import CohortFactory, InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _in_group(name: str) -> User:
-    user = UserFactory()
-    user.groups.add(Group.objects.get(name=name))
-    return user
+@pytest.fixture
+def two_institutions():
+    a, b = InstitutionFactory(), InstitutionFactory()
+    manager_a = UserFactory()
+    services.add_member(user=manager_a, institution=a, role=MembershipRole.MANAGER)
+    learner_a, learner_b = UserFactory(), UserFactory()
+    services.add_member(user=learner_a, institution=a)
+    services.add_member(user=learner_b, institution=b)
+    return {
+        "a": a,
+        "b": b,
+        "manager_a": manager_a,
+        "learner_a": learner_a,
+        "learner_b": learner_b,
+        "cohort_a": CohortFactory(institution=a),
+        "cohort_b": CohortFactory(institution=b),
+    }
 
 
-def _records_of(person: User) -> tuple:
-    return EnrolmentFactory(user=person), CertificateFactory(holder=person)
+def test_a_manager_sees_only_the_people_cohorts_and_memberships_of_their_institution(
+    two_institutions,
+):
+    t = two_institutions
+    manager = t["manager_a"]
+    assert set(User.objects.visible_to(manager)) == {manager, t["learner_a"]}
+    assert list(Cohort.objects.visible_to(manager)) == [t["cohort_a"]]
+    assert {m.institution for m in Membership.objects.visible_to(manager)} == {t["a"]}
 
 
-def _seen_by(reader: User) -> tuple[set, set, set]:
-    return (
-        set(User.objects.visible_to(reader)),
-        set(Enrolment.objects.visible_to(reader)),
-        set(Certificate.objects.visible_to(reader)),
-    )
+def test_a_learner_sees_only_themselves(two_institutions):
+    learner = two_institutions["learner_a"]
+    assert list(User.objects.visible_to(learner)) == [learner]
+    assert list(Cohort.objects.visible_to(learner)) == []
 
 
-def test_each_role_sees_the_records_of_the_people_it_may_see():
-    school, court = InstitutionFactory(), InstitutionFactory()
-    cadet, judge = member_of(school), member_of(court)
-    cadet_records, judge_records = _records_of(cadet), _records_of(judge)
-    manager = manager_of(school)
+def test_a_pending_membership_request_grants_no_management(two_institutions):
+    t = two_institutions
+    applicant = UserFactory()
+    services.request_membership(user=applicant, institution=t["b"])
+    assert applicant not in User.objects.visible_to(t["manager_a"])
+    assert list(User.objects.visible_to(applicant)) == [applicant]
 
-    users, enrolments, certificates = _seen_by(manager)
-    assert cadet in users and judge not in users
-    assert (enrolments, certificates) == ({cadet_records[0]}, {cadet_records[1]})
 
-    users, enrolments, certificates = _seen_by(cadet)
-    assert users == {cadet}
-    assert (enrolments, certificates) == ({cadet_records[0]}, {cadet_records[1]})
-
-    for reader in (committee_member(), _in_group(ADMINISTRATORS_GROUP)):
-        users, enrolments, certificates = _seen_by(reader)
-        assert {cadet, judge} <= users
-        assert enrolments == {cadet_records[0], judge_records[0]}
-        assert certificates == {cadet_records[1], judge_records[1]}
-
-    editor = _in_group(EDITORS_GROUP)
-    assert _seen_by(editor) == ({editor}, set(), set())
-    assert _seen_by(AnonymousUser()) == (set(), set(), set())
+def test_committee_members_see_everyone(two_institutions):
+    member = UserFactory()
+    member.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    assert User.objects.visible_to(member).count() == User.objects.count()
