@@ -255,24 +255,28 @@ def check_rows(
     return report
 
 
-def _bank_questions(bank: QuestionBank) -> dict:
-    """{(question id, locale id): Question} of the bank; a question made in the admin without
-    an external id is known as Q<its number>, as the export names it."""
-    rows = list(Question.objects.filter(bank=bank).order_by("pk").prefetch_related("choices"))
+def import_id(obj, prefix: str) -> str:
+    """How a file names a question or a case: its external id, else (made in the admin without
+    one) its prefix and number, e.g. Q12 or CAS3, as the export writes it."""
+    return obj.external_id or f"{prefix}{obj.pk}"
+
+
+def _by_import_id(objects, prefix: str) -> dict:
+    """{(import id, locale id): object}; the original (first created) of a set of translations
+    gives the set its id."""
+    rows = list(objects.order_by("pk"))
     ids: dict = {}
-    for question in rows:
-        ids.setdefault(question.translation_key, question.external_id or f"Q{question.pk}")
-    return {(ids[question.translation_key], question.locale_id): question for question in rows}
+    for obj in rows:
+        ids.setdefault(obj.translation_key, import_id(obj, prefix))
+    return {(ids[obj.translation_key], obj.locale_id): obj for obj in rows}
+
+
+def _bank_questions(bank: QuestionBank) -> dict:
+    return _by_import_id(Question.objects.filter(bank=bank).prefetch_related("choices"), "Q")
 
 
 def bank_scenarios(bank: QuestionBank) -> dict:
-    """{(scenario id, locale id): CaseScenario} of the bank; a case made in the admin without
-    an external id is known as CAS<its number>, as the export names it."""
-    rows = list(CaseScenario.objects.filter(bank=bank).order_by("pk"))
-    ids: dict = {}
-    for scenario in rows:  # the original (first created) names the set of translations
-        ids.setdefault(scenario.translation_key, scenario.external_id or f"CAS{scenario.pk}")
-    return {(ids[scenario.translation_key], scenario.locale_id): scenario for scenario in rows}
+    return _by_import_id(CaseScenario.objects.filter(bank=bank), "CAS")
 
 
 def _write_scenarios(*, bank: QuestionBank, report: ImportReport, fr, en) -> dict:
@@ -413,7 +417,7 @@ def _bank_rows(bank: QuestionBank) -> list[list[str]]:
         pad = lambda values: (values + [""] * MAX_CHOICES)[:MAX_CHOICES]  # noqa: E731
         rows.append(
             [
-                question.external_id or f"Q{question.pk}",
+                import_id(question, "Q"),
                 question.category,
                 question.kind,
                 question.text,
@@ -435,7 +439,7 @@ def _bank_rows(bank: QuestionBank) -> list[list[str]]:
 def _scenario_cells(french: CaseScenario | None, english: CaseScenario | None) -> list[str]:
     if french is None:
         return ["", "", "", "", ""]
-    scenario_id = french.external_id or f"CAS{french.pk}"
+    scenario_id = import_id(french, "CAS")
     english = english if english is not None and english.pk != french.pk else None
     return [
         scenario_id,
