@@ -49,3 +49,30 @@ def test_checking_for_missing_migrations_needs_no_secret_key():
     result = _manage("makemigrations", "--check", "--dry-run", env={})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes detected" in result.stdout
+
+
+def _database_setting(name: str, env: dict[str, str]) -> str:
+    result = _manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings; print(settings.DATABASES['default'].get({name!r}))",
+        env={"DATABASE_URL": "postgres://formation:password@127.0.0.1:5432/formation", **env},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_development_on_postgresql_keeps_no_connection_open_between_requests():
+    # runserver serves each request in a new thread that never closes its connection: with a
+    # max age, 50 concurrent requests leaked connections until PostgreSQL refused new clients.
+    assert _database_setting("CONN_MAX_AGE", {"DJANGO_DEBUG": "1"}) == "0"
+
+
+def test_production_on_postgresql_reuses_connections_with_health_checks():
+    assert _database_setting("CONN_MAX_AGE", PRODUCTION_ENV) == "60"
+    assert _database_setting("CONN_HEALTH_CHECKS", PRODUCTION_ENV) == "True"
+
+
+def test_the_connection_age_can_still_be_chosen_in_development():
+    env = {"DJANGO_DEBUG": "1", "DATABASE_CONN_MAX_AGE": "30"}
+    assert _database_setting("CONN_MAX_AGE", env) == "30"
