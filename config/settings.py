@@ -152,8 +152,18 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Private files (certificate PDFs, register exports): outside MEDIA_ROOT, no URL, served only by
+# views that check who asks (config/private_files.py). The proxy must never serve this folder.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# Behind nginx: the `internal` location that maps to PRIVATE_MEDIA_ROOT (e.g. /protected/); the
+# views then answer with X-Accel-Redirect instead of streaming the file. Empty: Django streams it.
+PRIVATE_MEDIA_ACCEL_REDIRECT = env.str("DJANGO_PRIVATE_MEDIA_ACCEL_REDIRECT", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "config.private_files.PrivateFileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -217,6 +227,11 @@ WAGTAILSEARCH_BACKENDS = {
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "pptx", "mp4", "webm", "mp3"]
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+# One way in (people/signin.py): page privacy by a shared password signs nobody in and would be
+# a second kind of sign-in; private pages are for signed-in people or groups.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 SITE_ID = 1
@@ -242,7 +257,11 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", default=True)
 # Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For:
 # rate limits (sign-in, certificate verification) count per client, not per proxy.
+# Trusting X-Forwarded-For is safe only if clients cannot reach gunicorn directly: bind it to
+# 127.0.0.1 or a unix socket (README, "Running on the real services").
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Or a header the proxy overwrites with the client's address (e.g. X-Real-IP); empty = unused.
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Formation traite Mali"
 

@@ -76,3 +76,12 @@ def test_production_on_postgresql_reuses_connections_with_health_checks():
 def test_the_connection_age_can_still_be_chosen_in_development():
     env = {"DJANGO_DEBUG": "1", "DATABASE_CONN_MAX_AGE": "30"}
     assert _database_setting("CONN_MAX_AGE", env) == "30"
+
+
+def test_the_client_address_header_is_read_from_the_environment():
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    for value, expected in [("X-Real-IP", "X-Real-IP"), ("", "None")]:
+        env = {"DJANGO_DEBUG": "1", "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": value}
+        result = _manage("shell", "-c", code, env=env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.strip().splitlines()[-1] == expected
