@@ -225,6 +225,16 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "pptx", "mp4", "webm", "mp3"]
+# Upload limits of the admin's images and documents (lesson videos are documents). Pixels matter
+# more than bytes: a 15 KB PNG can declare 11,000 × 11,000 pixels, and its thumbnail then needs
+# ~800 MB of memory. Wagtail refuses what is over with its own French message.
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = env.int("UPLOAD_IMAGE_MAX_MB", default=10) * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = env.int("UPLOAD_IMAGE_MAX_PIXELS", default=25_000_000)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("UPLOAD_DOCUMENT_MAX_MB", default=50) * 1024 * 1024
+# Django's own: uploaded files over 2.5 MB are streamed to a temporary file, not held in memory;
+# a request's non-file fields may not exceed 2.5 MB.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
