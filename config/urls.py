@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -9,11 +9,19 @@ from wagtail.views import serve as wagtail_serve
 
 from config.health import healthz
 from config.views import ceiling
+from people import signin
 from people import views as people_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("bench/ceiling/", ceiling, name="bench_ceiling"),
+    # One way in (people/signin.py): Wagtail's own sign-in and password-reset pages lead to
+    # allauth's, which ask for the second factor.
+    path("admin/login/", signin.ToAllauth.as_view(), name="wagtailadmin_login"),
+    re_path(
+        r"^admin/password_reset/",
+        signin.ToAllauth.as_view(pattern_name="account_reset_password"),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The H5P player and its xAPI intake: no language prefix (the sandboxed frame asks for them).
@@ -23,6 +31,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/profile/", people_views.profile, name="profile"),
+    path("accounts/2fa/totp/activate/", signin.activate_totp, name="mfa_activate_totp"),
+    path("_util/login/", signin.ToAllauth.as_view(), name="wagtailcore_login"),
     path("accounts/", include("allauth.urls")),
     path("manager/", include("people.manager.urls")),
     path("manager/", include("courses.manager.urls")),

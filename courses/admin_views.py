@@ -17,17 +17,13 @@ from courses.models import (
     ModuleCompletion,
     ModulePage,
 )
-from people.models import Institution, Membership, User
-from people.roles import ADMINISTRATORS_GROUP, COMMITTEE_GROUP, MANAGERS_GROUP
+from people.access import access_for
+from people.models import Institution, User
 
 
 def can_follow_progress(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser
-        or user.groups.filter(
-            name__in=[ADMINISTRATORS_GROUP, COMMITTEE_GROUP, MANAGERS_GROUP]
-        ).exists()
-    )
+    """Administrators and the committee (everyone), managers (their institutions)."""
+    return access_for(user).reads_register
 
 
 class EnrolmentFilterForm(forms.Form):
@@ -50,10 +46,9 @@ class EnrolmentFilterForm(forms.Form):
             pk__in=Enrolment.objects.values("course")
         ).order_by("title")
         institutions = Institution.objects.all()
-        if not (user.is_superuser or user.groups.filter(name=COMMITTEE_GROUP).exists()):
-            institutions = institutions.filter(
-                pk__in=Membership.objects.managed_by(user).values("institution")
-            )
+        access = access_for(user)
+        if not access.sees_everyone:
+            institutions = institutions.filter(access.institution_filter("pk"))
         self.fields["institution"].queryset = institutions
 
 

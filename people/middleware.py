@@ -1,18 +1,36 @@
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from people.roles import requires_mfa
+from people.access import access_for
 
 # Pages a privileged user without a second factor may still open: the MFA set-up itself,
 # signing out and re-authenticating (allauth asks for it before adding an authenticator).
 ALLOWED_URL_NAMES = {"account_logout", "account_reauthenticate", "healthz"}
+# What a session that skipped the second factor of an account that has one may still open.
+ALLOWED_SIGNED_OUT_NAMES = {"account_logout", "healthz"}
+
+
+def session_passed_second_factor(request) -> bool:
+    """Whether this session's sign-in included a second factor, as allauth records it (the
+    authentication records of the session, for this very user): a TOTP or recovery code at
+    sign-in, or the TOTP set up during this session (`people.views.ActivateTOTPView`)."""
+    return any(
+        record.get("method") == "mfa"
+        for record in get_authentication_records(request, request.user)
+    )
 
 
 class RequireMFAMiddleware:
-    """Send managers, committee members, editors and administrators to set up TOTP before any
-    other page."""
+    """Managers, committee members, editors and administrators (`people.access`: the powers
+    decide, not only the groups) reach no page but the second-factor set-up until their
+    **session** has passed the second factor. An account with an authenticator whose session
+    signed in by password only, by whatever way, is signed out and sent to allauth's sign-in,
+    which asks for the code."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,13 +42,27 @@ class RequireMFAMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
+        if not access_for(user).requires_second_factor or session_passed_second_factor(request):
+            return None
         match = request.resolver_match
         name = match.url_name if match else None
-        if name and (name in ALLOWED_URL_NAMES or name.startswith("mfa_")):
-            return None
-        if not requires_mfa(user):
-            return None
         if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            if name in ALLOWED_SIGNED_OUT_NAMES:
+                return None
+            # Signed in without the code (Wagtail's or Django's own sign-in, an old session):
+            # start again through allauth, which asks for it. Not even the second-factor pages
+            # open (recovery codes are behind a password re-authentication only).
+            path = request.get_full_path()
+            logout(request)
+            messages.warning(
+                request,
+                _(
+                    "Your role requires two-factor authentication: sign in again with your "
+                    "authenticator code."
+                ),
+            )
+            return redirect_to_login(path)
+        if name and (name in ALLOWED_URL_NAMES or name.startswith("mfa_")):
             return None
         messages.warning(
             request,

@@ -19,17 +19,35 @@ from people.choices import (
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> UserQuerySet:
-        """People a user may see: everyone for administrators and the committee, the members of
-        the institutions they manage for a manager, themselves otherwise. The other apps' records
-        of people (enrolments, certificates, xAPI statements) are scoped through this one."""
-        from people.roles import sees_everyone
+        """People whose records `user` reads (`people.access`): everyone for administrators and
+        the committee, themselves and the active members of the institutions they manage for a
+        manager, themselves otherwise. The other apps' records of people (enrolments,
+        certificates, xAPI statements) are scoped through this one."""
+        from people.access import access_for
 
-        if not user.is_authenticated:
+        condition = access_for(user).people_filter()
+        return self if condition is None else self.filter(condition)
+
+    def managed_by(self, user) -> UserQuerySet:
+        """The people `user` manages (manager area): active members of their institutions."""
+        from people.access import access_for
+
+        access = access_for(user)
+        if not access.manages_people:
             return self.none()
-        if sees_everyone(user):
-            return self
-        managed = Membership.objects.managed_by(user).values("institution")
-        return self.filter(Q(pk=user.pk) | Q(memberships__institution__in=managed)).distinct()
+        condition = access.managed_people_filter()
+        return self if condition is None else self.filter(condition)
+
+
+def _of_managed_institutions(queryset, user, field: str = "institution"):
+    """Rows of the institutions `user` manages (all for a superuser, none for anyone else)."""
+    from people.access import access_for
+
+    access = access_for(user)
+    if not access.manages_people:
+        return queryset.none()
+    condition = access.institution_filter(field)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
@@ -155,11 +173,8 @@ class Institution(models.Model):
 
 class CohortQuerySet(models.QuerySet):
     def visible_to(self, user) -> CohortQuerySet:
-        if user.is_superuser:
-            return self
-        return self.filter(
-            institution__in=Membership.objects.managed_by(user).values("institution")
-        )
+        """Cohorts of the institutions `user` manages (`people.access`)."""
+        return _of_managed_institutions(self, user)
 
     def active(self) -> CohortQuerySet:
         return self.filter(archived_at__isnull=True)
@@ -203,12 +218,14 @@ class MembershipQuerySet(models.QuerySet):
         return self.active().filter(user=user, role=MembershipRole.MANAGER)
 
     def visible_to(self, user) -> MembershipQuerySet:
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(user=user)
-            | Q(institution__in=self.model.objects.managed_by(user).values("institution"))
-        )
+        """Memberships of the institutions `user` manages, pending requests included (a manager
+        answers them), and the user's own."""
+        from people.access import access_for
+
+        if not user.is_authenticated:
+            return self.none()
+        condition = access_for(user).institution_filter()
+        return self if condition is None else self.filter(condition | Q(user=user))
 
 
 class Membership(models.Model):
@@ -260,13 +277,7 @@ class RosterImportStatus(models.TextChoices):
 
 class RosterImportQuerySet(models.QuerySet):
     def visible_to(self, user) -> RosterImportQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            institution__in=Membership.objects.managed_by(user).values("institution")
-        )
+        return _of_managed_institutions(self, user)
 
 
 class RosterImport(models.Model):

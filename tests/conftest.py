@@ -5,6 +5,7 @@ import pytest
 from django.core.management.color import no_style
 from django.core.management.sql import sql_flush
 from django.db import connection
+from django.test import Client
 
 from config import celery_app
 
@@ -68,12 +69,17 @@ def pytest_runtest_teardown(item, nextitem):
 
 @pytest.fixture(autouse=True)
 def _test_environment(settings, tmp_path):
-    """Uploads go to a temporary folder; static files need no collectstatic; tasks run eagerly
-    unless a test starts a real worker (see the `celery_worker` fixture)."""
+    """Uploads and private files go to temporary folders; static files need no collectstatic;
+    tasks run eagerly unless a test starts a real worker (see the `celery_worker` fixture)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT, "base_url": None},
+        },
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
@@ -131,3 +137,35 @@ def celery_worker(settings):
     finally:
         task_postrun.disconnect(close_worker_connections)
         celery_app.conf.task_always_eager = True
+
+
+class SignedInClient(Client):
+    """`force_login` stands for a complete sign-in through allauth: the password and, for an
+    account with an authenticator, the second factor, recorded in the session as allauth records
+    it (the MFA middleware asks the session, not the account). Tests of the sign-in pages
+    themselves post to the real forms; `password_only_login` is a session that skipped the code."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        from allauth.mfa.models import Authenticator
+
+        authenticator = Authenticator.objects.filter(user=user).first()
+        if authenticator is not None:
+            self._record(user, {"method": "mfa", "id": authenticator.pk, "type": "totp"})
+
+    def password_only_login(self, user):
+        super().force_login(user)
+        self._record(user, {"method": "password", "email": user.email})
+
+    def _record(self, user, record):
+        import time
+
+        session = self.session
+        session["account_authentication_methods"] = [{**record, "at": time.time()}]
+        session["account_authentication_methods_user"] = str(user.pk)
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return SignedInClient()

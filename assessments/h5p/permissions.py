@@ -1,17 +1,14 @@
-"""Who may do what with H5P: editors upload and preview, only administrators approve libraries."""
+"""Who may do what with H5P, from the site's one rule (`people.access`): editors upload and
+preview, only administrators approve libraries."""
 
 from __future__ import annotations
 
-from people.roles import ADMINISTRATORS_GROUP
+from people.access import access_for
 
 
 def can_approve_libraries(user) -> bool:
     """Superusers and the `Administrateurs` group; editors never."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.groups.filter(name=ADMINISTRATORS_GROUP).exists())
-    )
+    return access_for(user).approves_h5p_libraries
 
 
 def can_preview_h5p(user) -> bool:

@@ -342,10 +342,10 @@ class AttemptStatus(models.TextChoices):
 
 class AttemptQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A learner's own attempts; everything for administrators."""
-        if not user.is_authenticated:
-            return self.none()
-        return self if user.is_superuser else self.filter(user=user)
+        """The attempts of the people whose records `user` reads (`people.access`)."""
+        from people.access import scope_to_people
+
+        return scope_to_people(self, user, "user")
 
     def submitted(self):
         return self.filter(status=AttemptStatus.SUBMITTED)

@@ -1,4 +1,4 @@
-"""Who sees which part of the register.
+"""Who sees which part of the register, from the site's one rule (`people.access`).
 
 The committee and administrators see the whole register; a manager sees only the people of the
 institutions they manage (their active manager memberships, as in the manager area); anyone else
@@ -12,8 +12,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from people.models import Membership
-from people.roles import sees_everyone
+from people.access import access_for
 
 
 @dataclass(frozen=True)
@@ -28,24 +27,13 @@ class Scope:
 
 
 def register_scope(user) -> Scope | None:
-    """The part of the register `user` may read, or None (two queries at most, remembered)."""
-    if not user.is_authenticated:
+    """The part of the register `user` may read (`people.access`), or None."""
+    access = access_for(user)
+    if not access.reads_register:
         return None
-    cached = getattr(user, "_register_scope", False)
-    if cached is not False:
-        return cached
-    if sees_everyone(user):
-        scope = Scope(None)
-    elif getattr(user, "_is_manager", None) is False:
-        # The header already found out that this person manages nothing.
-        scope = None
-    else:
-        managed = tuple(
-            Membership.objects.managed_by(user).values_list("institution_id", flat=True)
-        )
-        scope = Scope(tuple(sorted(managed))) if managed else None
-    user._register_scope = scope
-    return scope
+    if access.sees_everyone:
+        return Scope(None)
+    return Scope(tuple(sorted(access.managed_institution_ids)))
 
 
 def register_required(view):

@@ -11,16 +11,14 @@ from django.utils.translation import gettext_lazy as _
 
 class AssignmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> AssignmentQuerySet:
-        """The assignments of the institutions `user` manages (everything for an administrator)."""
-        from people.models import Membership
+        """The assignments of the institutions `user` manages (`people.access`)."""
+        from people.access import access_for
 
-        if not user.is_authenticated:
+        access = access_for(user)
+        if not access.manages_people:
             return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            institution__in=Membership.objects.managed_by(user).values("institution")
-        )
+        condition = access.institution_filter()
+        return self if condition is None else self.filter(condition)
 
     def for_learner(self, user) -> AssignmentQuerySet:
         """The assignments that concern `user`: through one of their cohorts or by name.

@@ -30,14 +30,9 @@ class EnrolmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> EnrolmentQuerySet:
         """The enrolments of the people `user` may see (people.User.objects.visible_to): their
         own; a manager's institutions' people; everyone's for the committee and administrators."""
-        from people.models import User
-        from people.roles import sees_everyone
+        from people.access import scope_to_people
 
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everyone(user):
-            return self
-        return self.filter(user__in=User.objects.visible_to(user))
+        return scope_to_people(self, user, "user")
 
     def of(self, user) -> EnrolmentQuerySet:
         return self.filter(user=user)

@@ -1,4 +1,4 @@
-"""Who may enter the manager area, and which institutions they act for."""
+"""Who may enter the manager area, and which institutions they act for (`people.access`)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,20 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from people.models import Institution, Membership
+from people.access import access_for
+from people.models import Institution
 
 
 def managed_institutions(user):
-    """The institutions `user` manages (every institution for an administrator)."""
-    if user.is_superuser:
-        return Institution.objects.all()
-    return Institution.objects.filter(
-        pk__in=Membership.objects.managed_by(user).values("institution")
-    )
+    """The institutions `user` manages (every institution for a superuser)."""
+    condition = access_for(user).institution_filter("pk")
+    if not access_for(user).manages_people:
+        return Institution.objects.none()
+    return Institution.objects.all() if condition is None else Institution.objects.filter(condition)
 
 
 def is_manager(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_is_manager", None)
-    if cached is None:
-        cached = user.is_superuser or Membership.objects.managed_by(user).exists()
-        user._is_manager = cached
-    return cached
+    return access_for(user).manages_people
 
 
 def manager_required(view):

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from people import services as people_services
 from people.choices import MembershipRole, MembershipStatus, Profession, Sex
 from people.manager import services as cohort_services
 from people.models import Cohort, Institution, Membership, RosterImport, RosterImportStatus, User
+from people.roles import PRIVILEGED_GROUPS
 from people.spreadsheets import SpreadsheetError, fold, read_rows
 
 COLUMNS = ["nom complet", "e-mail", "matricule", "profession", "sexe", "cohorte"]
@@ -126,6 +128,22 @@ def plan_rows(*, institution: Institution, rows: list[dict]) -> list[RowPlan]:
     memberships: dict[int, list[Membership]] = {}
     for m in Membership.objects.filter(user__in=users.values()):
         memberships.setdefault(m.user_id, []).append(m)
+    # Accounts with powers (people.access) are never changed by an import.
+    privileged = set(
+        User.groups.through.objects.filter(
+            user__in=users.values(), group__name__in=PRIVILEGED_GROUPS
+        ).values_list("user_id", flat=True)
+    )
+    for user in users.values():
+        if (
+            user.is_superuser
+            or user.is_staff
+            or any(
+                m.role == MembershipRole.MANAGER and m.status == MembershipStatus.ACTIVE
+                for m in memberships.get(user.pk, [])
+            )
+        ):
+            privileged.add(user.pk)
     cohort_names = {p.cohort for p in plans if p.cohort}
     cohorts = {
         c.name: c for c in Cohort.objects.filter(institution=institution, name__in=cohort_names)
@@ -138,12 +156,23 @@ def plan_rows(*, institution: Institution, rows: list[dict]) -> list[RowPlan]:
     seen: dict[str, int] = {}
     for plan in plans:
         _plan_row(
-            plan, institution, professions, sexes, users, memberships, cohorts, in_cohort, seen
+            plan,
+            institution,
+            professions,
+            sexes,
+            users,
+            memberships,
+            cohorts,
+            in_cohort,
+            seen,
+            privileged,
         )
     return plans
 
 
-def _plan_row(plan, institution, professions, sexes, users, memberships, cohorts, in_cohort, seen):
+def _plan_row(
+    plan, institution, professions, sexes, users, memberships, cohorts, in_cohort, seen, privileged
+):
     errors = plan.errors
     plan.email = plan.email.lower()
     if not plan.email:
@@ -173,11 +202,25 @@ def _plan_row(plan, institution, professions, sexes, users, memberships, cohorts
             errors.append(_("Unknown sex “%(value)s” (F or M).") % {"value": plan.sex})
         plan.sex = value or plan.sex
     user = users.get(plan.email)
+    own = []
     if user is not None:
+        # An import creates people and updates its own institution's members (and those who
+        # asked to join it); it never takes over another account.
         own = [m for m in memberships.get(user.pk, []) if m.institution_id == institution.pk]
-        others = [m for m in memberships.get(user.pk, []) if m.institution_id != institution.pk]
-        if not own and (others or user.is_superuser):
-            errors.append(_("This e-mail address belongs to a member of another institution."))
+        if user.pk in privileged:
+            errors.append(
+                _(
+                    "This e-mail address belongs to an account with staff powers: an import "
+                    "never changes it."
+                )
+            )
+        elif not own:
+            errors.append(
+                _(
+                    "This e-mail address belongs to an existing account: invite the person to "
+                    "request to join your institution from their profile."
+                )
+            )
     if errors:
         plan.action = Action.ERROR
         return
@@ -262,11 +305,16 @@ def apply_import(*, roster_import: RosterImport) -> dict:
                         )
                     )
                 else:
+                    # The person asked to join: the import accepts the request, as a learner.
                     Membership.objects.update_or_create(
                         user=user,
                         institution=institution,
-                        defaults={"status": MembershipStatus.ACTIVE},
+                        defaults={
+                            "status": MembershipStatus.ACTIVE,
+                            "role": MembershipRole.LEARNER,
+                        },
                     )
+                    people_services.sync_manager_group(user=user)
             if done % 250 == 0:
                 cache.set(progress_key(roster_import.pk), done, 3600)
         Membership.objects.bulk_create(new_memberships)

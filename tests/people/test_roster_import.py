@@ -83,7 +83,7 @@ def test_dry_run_shows_what_each_row_will_do_and_writes_nothing(client, school, 
         (";sansnom@exemple.ml;;policier;F;", "Le nom complet manque."),
         (
             "Autre Maison;autre@exemple.ml;;policier;F;",
-            "appartient à un membre d’une autre institution",
+            "appartient à un compte existant",
         ),
     ],
 )
