@@ -365,6 +365,44 @@ def h5p_block(activity, *, pass_threshold=0.0, counts_for_completion=True, title
     }
 
 
+# Real packages exported by the H5P tools (see ../shared/h5p/README.md), read where CI keeps a
+# copy of shared/ beside the clone; too large (1 to 3 MB each) to copy into the repository.
+REAL_H5P_PACKAGES = (
+    "H5P.TrueFalse",
+    "H5P.MultiChoice",
+    "H5P.Blanks",
+    "H5P.DragQuestion",
+    "H5P.QuestionSet",
+    "H5P.InteractiveVideo",
+    "H5P.CoursePresentation",
+)
+
+
+def real_h5p_path(name: str):
+    """The path of a real package of ../shared/h5p/; skips the test when it is not there."""
+    import pytest
+    from django.conf import settings
+
+    path = settings.BASE_DIR.parent / "shared" / "h5p" / f"{name}.h5p"
+    if not path.exists():
+        pytest.skip(f"{path} is missing: the real H5P packages live in ../shared/h5p/")
+    return path
+
+
+def real_h5p_activity(name: str, *, approve=True, publish=True, title=""):
+    """A real package imported as it is, its libraries approved and published by default."""
+    from assessments.h5p import services
+
+    with open(real_h5p_path(name), "rb") as handle:
+        activity = services.import_h5p_package(file=handle, title=title)
+    if approve:
+        for library in activity.libraries.all():
+            services.approve_h5p_library(library=library, approved_by=None)
+    if publish and approve:
+        services.publish_h5p_activity(activity=activity)
+    return activity
+
+
 XAPI_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 XAPI_ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 

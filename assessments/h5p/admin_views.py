@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Max, Q
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.snippets.views.snippets import CreateView
@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import CreateView
 from assessments.blocks import H5PActivityBlock
 from assessments.h5p import services
 from assessments.h5p.extraction import H5PPackageError
+from assessments.h5p.notes import describe_all
 from assessments.h5p.permissions import (
     can_approve_libraries,
     can_preview_h5p,
@@ -51,12 +52,38 @@ class H5PUploadForm(WagtailAdminModelForm):
         ) % {"note": PRACTICE_EVIDENCE_HELP}
 
     def clean_package(self):
+        # Only the name here: the package is extracted and checked once, by the import.
         package = self.cleaned_data["package"]
         if not package.name.lower().endswith(".h5p"):
             raise forms.ValidationError(_("Choose a file ending in .h5p."))
-        with services.open_h5p_package(package):
-            pass  # extracted and validated in a temporary folder, then thrown away
         return package
+
+
+def refuse_package(view, form, error: H5PPackageError):
+    """Show a refused package on the form; a package already stored gets a link to it."""
+    form.add_error("package", error)
+    if isinstance(error, services.DuplicatePackage):
+        view.produced_error_message = None  # said once, with its button, instead
+        messages.error(
+            view.request,
+            error.messages[0],
+            buttons=[
+                messages.button(
+                    reverse(
+                        "wagtailsnippets_assessments_h5pactivity:edit", args=[error.existing.pk]
+                    ),
+                    _("Open the existing activity"),
+                )
+            ],
+        )
+    else:
+        view.produced_error_message = view.get_error_message()
+    return view.form_invalid(form)
+
+
+def announce_notes(request, activity: H5PActivity) -> None:
+    for text in describe_all(activity.import_notes):
+        messages.warning(request, text)
 
 
 class H5PUploadView(CreateView):
@@ -71,10 +98,11 @@ class H5PUploadView(CreateView):
 
     def form_valid(self, form):
         try:
-            return super().form_valid(form)
+            response = super().form_valid(form)
         except H5PPackageError as error:
-            form.add_error("package", error)
-            return self.form_invalid(form)
+            return refuse_package(self, form, error)
+        announce_notes(self.request, self.object)
+        return response
 
 
 class AdminTemplateView(WagtailAdminTemplateMixin, TemplateView):
@@ -143,6 +171,7 @@ class PreviewActivityView(AdminTemplateView):
             activity=self.activity,
             player=rendered,
             pending=self.activity.libraries_awaiting_approval(),
+            notes=describe_all(self.activity.import_notes),
             **kwargs,
         )
 

@@ -18,9 +18,9 @@ from typing import BinaryIO
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-# The H5P specification's default whitelists, without `svg` in content (an SVG file can carry
-# script) and without the long-dead `swf`. Libraries may also ship code, styles and SVG images.
-CONTENT_EXTENSIONS = frozenset(
+# H5P core's default whitelists (h5p-php-library 1.27, `H5PCore::$defaultContentWhitelist`, and
+# for libraries the same plus `js css`), without `svg` in content (an SVG file can carry script).
+CORE_CONTENT_EXTENSIONS = frozenset(
     [
         "json",
         "png",
@@ -30,6 +30,7 @@ CONTENT_EXTENSIONS = frozenset(
         "bmp",
         "tif",
         "tiff",
+        "svg",
         "eot",
         "ttf",
         "woff",
@@ -57,6 +58,7 @@ CONTENT_EXTENSIONS = frozenset(
         "csv",
         "diff",
         "patch",
+        "swf",
         "md",
         "textile",
         "vtt",
@@ -65,7 +67,34 @@ CONTENT_EXTENSIONS = frozenset(
         "glb",
     ]
 )
-LIBRARY_EXTENSIONS = CONTENT_EXTENSIONS | {"js", "css", "svg"}
+CONTENT_EXTENSIONS = CORE_CONTENT_EXTENSIONS - {"svg", "swf"}
+LIBRARY_EXTENSIONS = CORE_CONTENT_EXTENSIONS | {"js", "css"}
+# Allowed in a library by H5P core, but never served here: Flash plays in no browser any more
+# (CoursePresentation still ships Downloadify's .swf). Left out of the import, with a note.
+SKIPPED_LIBRARY_EXTENSIONS = frozenset({"swf"})
+# Web-server configuration files: refused, never silently dropped.
+FORBIDDEN_NAMES = frozenset({".htaccess", ".htpasswd", ".user.ini"})
+
+# The first bytes of the image, audio and video types (their "magic numbers"): a file whose
+# bytes say otherwise (an EICAR test file or a script named `.png`) is refused.
+ISO_MEDIA_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
+SIGNATURES = {
+    "png": lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"),
+    "jpg": lambda head: head.startswith(b"\xff\xd8\xff"),
+    "jpeg": lambda head: head.startswith(b"\xff\xd8\xff"),
+    "gif": lambda head: head[:6] in (b"GIF87a", b"GIF89a"),
+    "bmp": lambda head: head.startswith(b"BM"),
+    "tif": lambda head: head[:4] in (b"II*\x00", b"MM\x00*"),
+    "tiff": lambda head: head[:4] in (b"II*\x00", b"MM\x00*"),
+    "webm": lambda head: head.startswith(b"\x1a\x45\xdf\xa3"),
+    "mp4": lambda head: head[4:8] in ISO_MEDIA_BOXES,
+    "m4a": lambda head: head[4:8] in ISO_MEDIA_BOXES,
+    "ogg": lambda head: head.startswith(b"OggS"),
+    "mp3": lambda head: (
+        head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+    ),
+    "wav": lambda head: head.startswith(b"RIFF") and head[8:12] == b"WAVE",
+}
 
 CHUNK = 64 * 1024
 # Names that archivers add and H5P ignores: never extracted, never a reason to refuse.
@@ -103,10 +132,18 @@ def _kind_of(parts: tuple[str, ...]) -> str:
     return "content" if parts[0] == "content" else "library"
 
 
+def _shown_name(info: zipfile.ZipInfo) -> str:
+    return info.orig_filename.replace("\x00", "\\0")
+
+
 def _checked_parts(info: zipfile.ZipInfo) -> tuple[str, ...] | None:
     """The entry's path parts, or None for an entry to skip; raises on a dangerous entry."""
+    # `filename` is cut at a NUL byte by zipfile ("photo.png\0.php" reads "photo.png"):
+    # `orig_filename` is the name as the central directory holds it.
+    if "\x00" in info.orig_filename:
+        raise _entry_error(_shown_name(info), _("the name contains a forbidden character."))
     name = info.filename
-    if "\x00" in name or "\\" in name:
+    if "\\" in name:
         raise _entry_error(name, _("the name contains a forbidden character."))
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
         raise _entry_error(name, _("absolute paths are not allowed."))
@@ -118,16 +155,25 @@ def _checked_parts(info: zipfile.ZipInfo) -> tuple[str, ...] | None:
         raise _entry_error(name, _("links and special files are not allowed."))
     if info.flag_bits & 0x1:
         raise _entry_error(name, _("encrypted files are not allowed."))
+    if any(part.casefold() in FORBIDDEN_NAMES for part in parts):
+        raise _entry_error(
+            name, _("web server configuration files are not allowed in an H5P package.")
+        )
     if not parts or info.is_dir() or any(IGNORED_PARTS.match(part) for part in parts):
         return None
     return parts
 
 
-def _check_extension(name: str, parts: tuple[str, ...]) -> None:
+def _extension(parts: tuple[str, ...]) -> str:
+    return parts[-1].rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
+
+
+def _check_extension(name: str, parts: tuple[str, ...]) -> bool:
+    """True to extract the entry, False to leave it out (a library file never served)."""
     kind = _kind_of(parts)
     if kind == "h5p.json":
-        return
-    extension = parts[-1].rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
+        return True
+    extension = _extension(parts)
     allowed = LIBRARY_EXTENSIONS if kind == "library" else CONTENT_EXTENSIONS
     if extension not in allowed:
         if kind != "library" and extension in LIBRARY_EXTENSIONS:
@@ -135,13 +181,29 @@ def _check_extension(name: str, parts: tuple[str, ...]) -> None:
         else:
             problem = _("files of type “%(extension)s” are not allowed in an H5P package.")
         raise _entry_error(name, problem % {"extension": extension or "?"})
+    return not (kind == "library" and extension in SKIPPED_LIBRARY_EXTENSIONS)
+
+
+def _check_signature(name: str, parts: tuple[str, ...], head: bytes) -> None:
+    extension = _extension(parts)
+    check = SIGNATURES.get(extension)
+    if check is not None and not check(head):
+        raise _entry_error(
+            name,
+            _("the file's content is not of the type its name says (“%(extension)s”).")
+            % {"extension": extension},
+        )
 
 
 def extract_package(
-    source: BinaryIO | str | Path, destination: Path, limits: Limits = DEFAULT_LIMITS
+    source: BinaryIO | str | Path,
+    destination: Path,
+    limits: Limits = DEFAULT_LIMITS,
+    notes: list[dict] | None = None,
 ) -> list[str]:
     """Check every entry of the archive, then extract the files into `destination` (an empty
-    folder), counting decompressed bytes. Returns the extracted relative paths."""
+    folder), counting decompressed bytes. Returns the extracted relative paths; the files left
+    out on purpose are added to `notes` as {"kind": "skipped_file", "file": name}."""
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
@@ -170,7 +232,10 @@ def extract_package(
             seen[key] = info.filename
             if parts is None:
                 continue
-            _check_extension(info.filename, parts)
+            if not _check_extension(info.filename, parts):
+                if notes is not None:
+                    notes.append({"kind": "skipped_file", "file": info.filename})
+                continue
             if info.file_size > limits.max_file_size:
                 raise _entry_error(info.filename, _too_big(limits))
             if len(parts) == 1 and parts[0] != "h5p.json":
@@ -189,7 +254,10 @@ def extract_package(
             written = 0
             try:
                 with archive.open(info) as stream, open(target, "xb") as out:
-                    while chunk := stream.read(CHUNK):
+                    head = stream.read(16)
+                    _check_signature(info.filename, parts, head)
+                    chunk = head
+                    while chunk or (chunk := stream.read(CHUNK)):
                         written += len(chunk)
                         total += len(chunk)
                         if written > limits.max_file_size:
@@ -217,6 +285,7 @@ def extract_package(
                                 % {"ratio": limits.max_ratio},
                             )
                         out.write(chunk)
+                        chunk = b""
             except FileExistsError as error:
                 raise _entry_error(
                     info.filename, _("this name appears twice in the package.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from wagtail.models import Page
 from assessments.h5p.extraction import DEFAULT_LIMITS, H5PPackageError, Limits, extract_package
 from assessments.h5p.validation import BundledLibrary, PackageManifest, validate_package
 from assessments.models import H5PActivity, H5PLibrary, H5PUserState, XAPIStatement
+from assessments.models.h5p import content_storage_path
 from assessments.signals import h5p_result_recorded
 
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -49,13 +51,52 @@ def _installed(machine: str, major: int, minor: int) -> H5PLibrary | None:
 def open_h5p_package(
     file: BinaryIO | str | Path, *, limits: Limits = DEFAULT_LIMITS
 ) -> Iterator[PackageManifest]:
-    """Extract and validate a package in a temporary folder, removed on exit whatever happens."""
+    """Extract and validate a package in a temporary folder, removed on exit whatever happens.
+    The manifest's `notes` say what the editor should know (files left out, outside media)."""
     if hasattr(file, "seek"):
         file.seek(0)
     with tempfile.TemporaryDirectory(prefix="h5p-") as folder:
         root = Path(folder)
-        extracted = extract_package(file, root, limits)
-        yield validate_package(root, extracted, installed=_installed)
+        notes: list[dict] = []
+        extracted = extract_package(file, root, limits, notes=notes)
+        manifest = validate_package(root, extracted, installed=_installed)
+        manifest.notes = notes + external_media(
+            json.loads((root / "content" / "content.json").read_text(encoding="utf-8-sig"))
+        )
+        yield manifest
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url.strip()).hostname or url.strip()[:100]
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return url.strip()[:100]
+
+
+def _media_kind(item: dict, path: str) -> str:
+    mime = item.get("mime")
+    if isinstance(mime, str) and mime.split("/")[0] in ("video", "audio", "image"):
+        return mime.split("/")[0]
+    host = _host(path).removeprefix("www.")
+    return "video" if host in ("youtube.com", "youtu.be", "vimeo.com") else "file"
+
+
+def external_media(content: Any) -> list[dict]:
+    """The media a content links from another host ({"path": "https://…"} in content.json):
+    the player's Content-Security-Policy blocks them, so they will not play. One note per kind
+    of media and host."""
+    found: dict[tuple[str, str], None] = {}
+    stack = [content]  # a loop, not recursion: content.json may be nested very deeply
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            path = value.get("path")
+            if isinstance(path, str) and re.match(r"^\s*(https?:)?//", path, re.IGNORECASE):
+                found[(_media_kind(value, path), _host(path))] = None
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return [{"kind": "external_media", "media": kind, "host": host} for kind, host in sorted(found)]
 
 
 def _hash_files(folder: Path, files: list[str], *extra: bytes) -> str:
@@ -95,7 +136,7 @@ def _library_for(bundled: BundledLibrary, manifest: PackageManifest, written: li
         minor_version=minor,
         patch_version=bundled.patch,
         title=definition["title"][:255],
-        runnable=bool(definition.get("runnable")),
+        runnable=int(definition["runnable"]) == 1,
         definition=definition,
         content_hash=_hash_files(folder, bundled.files),
         files=bundled.files,
@@ -103,6 +144,44 @@ def _library_for(bundled: BundledLibrary, manifest: PackageManifest, written: li
     for relative in bundled.files:
         _store(folder / relative, library.storage_path(relative), written)
     return library
+
+
+class DuplicatePackage(H5PPackageError):
+    """The same package (same h5p.json and content) is already stored as `existing`."""
+
+    def __init__(self, existing: H5PActivity):
+        super().__init__(
+            _("This package has already been uploaded as “%(title)s”.") % {"title": existing.title},
+            code="duplicate",
+        )
+        self.existing = existing
+
+
+def _content_hash(manifest: PackageManifest) -> str:
+    root = manifest.root
+    return _hash_files(
+        root / "content", manifest.content_files, (root / "h5p.json").read_bytes(), b"\0content\0"
+    )
+
+
+def _store_package(
+    manifest: PackageManifest, content_hash: str, written: list[str]
+) -> dict[tuple, H5PLibrary]:
+    """Store the content under `content_hash` and the libraries it needs (new versions await
+    approval); returns the stored library of each needed version."""
+    libraries = {
+        key: _library_for(found, manifest, written) if isinstance(found, BundledLibrary) else found
+        for key, found in manifest.needed.items()
+    }
+    root = manifest.root
+    _store(root / "h5p.json", content_storage_path(content_hash, "h5p.json"), written)
+    for relative in manifest.content_files:
+        _store(
+            root / "content" / relative,
+            content_storage_path(content_hash, f"content/{relative}"),
+            written,
+        )
+    return libraries
 
 
 def import_h5p_package(
@@ -114,30 +193,17 @@ def import_h5p_package(
 ) -> H5PActivity:
     """Validate an `.h5p` file and store it as an activity; new library versions are stored
     once, awaiting an administrator's approval. Raises `H5PPackageError` (a ValidationError
-    naming the offending entry) and then leaves nothing in storage or in the database."""
+    naming the offending entry; `DuplicatePackage` when it is already stored) and then leaves
+    nothing in storage or in the database. The package is extracted once."""
     with open_h5p_package(file, limits=limits) as manifest:
-        root = manifest.root
-        h5p_json_bytes = (root / "h5p.json").read_bytes()
-        content_hash = _hash_files(
-            root / "content", manifest.content_files, h5p_json_bytes, b"\0content\0"
-        )
+        content_hash = _content_hash(manifest)
         existing = H5PActivity.objects.filter(content_hash=content_hash).first()
         if existing is not None:
-            raise H5PPackageError(
-                _("This package has already been uploaded as “%(title)s”.")
-                % {"title": existing.title},
-                code="duplicate",
-            )
+            raise DuplicatePackage(existing)
         written: list[str] = []
         try:
             with transaction.atomic():
-                libraries = {}
-                for key, found in manifest.needed.items():
-                    libraries[key] = (
-                        _library_for(found, manifest, written)
-                        if isinstance(found, BundledLibrary)
-                        else found
-                    )
+                libraries = _store_package(manifest, content_hash, written)
                 activity = H5PActivity.objects.create(
                     title=(title or manifest.h5p_json["title"])[:255],
                     language=str(manifest.h5p_json.get("language", ""))[:10],
@@ -145,16 +211,21 @@ def import_h5p_package(
                     h5p_json=manifest.h5p_json,
                     content_hash=content_hash,
                     content_files=manifest.content_files,
+                    import_notes=manifest.notes,
                     uploaded_by=uploaded_by,
                 )
                 activity.libraries.set(libraries.values())
-                _store(root / "h5p.json", activity.storage_path("h5p.json"), written)
-                for relative in manifest.content_files:
-                    _store(
-                        root / "content" / relative,
-                        activity.storage_path(f"content/{relative}"),
-                        written,
-                    )
+        except IntegrityError:
+            # The same package (or library version) stored at the same moment by someone else:
+            # the files are content-addressed, the same as theirs, so none is deleted here (the
+            # clean-up removes any left unused).
+            existing = H5PActivity.objects.filter(content_hash=content_hash).first()
+            if existing is None:
+                raise H5PPackageError(
+                    _("Another upload is storing the same libraries right now: try again."),
+                    code="busy",
+                ) from None
+            raise DuplicatePackage(existing) from None
         except BaseException:
             for name in written:
                 default_storage.delete(name)

@@ -1,8 +1,20 @@
 """Validation of an extracted H5P package against the H5P specification.
 
-`h5p.json` with its required fields, `content/content.json`, each bundled library's
-`library.json` with its required fields, and every dependency needed to play the content either
-bundled or already installed. Messages name the offending file.
+The rules are those of H5P core's own validator (h5p-php-library, `H5PValidator`: the
+`$h5pRequired`, `$h5pOptional`, `$libraryRequired` and `$libraryOptional` schemas, the library
+folder name, `semantics.json` and the `language/*.json` files, and the `coreApi` check), which
+is what every H5P tool (Lumi, Moodle, WordPress, Drupal, h5p.org) exports for:
+
+- a value checked by a regular expression may be a string or an integer, as in PHP: real
+  packages write versions as strings (`"majorVersion": "1"`) as often as numbers; a boolean, a
+  float or null is refused;
+- a list of allowed values (`embedTypes`) holds only those values;
+- a sub-schema (dependencies, `coreApi`, `preloadedJs`…) applies to one object or to each object
+  of a list, all of its fields required. One leniency: an empty list is accepted where an
+  optional list is allowed (PHP would read it as an object with every field missing).
+
+Every dependency needed to play the content must be bundled or already installed, and no
+library may need a newer H5P core than the player's. Messages name the offending file.
 """
 
 from __future__ import annotations
@@ -18,8 +30,92 @@ from django.utils.translation import gettext as _
 
 from assessments.h5p.extraction import H5PPackageError
 
-MACHINE_NAME = re.compile(r"^[A-Za-z][\w.-]{0,126}$")
-EMBED_TYPES = {"div", "iframe"}
+# The H5P core API the player implements: h5p-standalone 3.8 ships H5P core's player scripts as
+# they were upstream in January 2025 (core API 1.27). A library asking for more is refused, as
+# H5P core itself refuses it.
+PLAYER_CORE_API = (1, 27)
+
+_A = re.ASCII
+_I = re.ASCII | re.IGNORECASE
+_VERSION = re.compile(r"^[0-9]{1,5}$", _A)
+_MACHINE_NAME = re.compile(r"^[\w0-9\-\.]{1,255}$", _I)
+_LINE_255 = re.compile(r"^.{1,255}$")
+_TEXT = re.compile(r"^.{1,}$")
+_BIT = re.compile(r"^(0|1)$", _A)
+_SIZE = re.compile(r"^[0-9]{1,4}$", _A)
+_DEPENDENCY = {"machineName": _MACHINE_NAME, "majorVersion": _VERSION, "minorVersion": _VERSION}
+EMBED_TYPES = ("iframe", "div")
+
+H5P_REQUIRED: dict[str, Any] = {
+    "title": _LINE_255,
+    "language": re.compile(r"^[-a-zA-Z]{1,10}$", _A),
+    "preloadedDependencies": _DEPENDENCY,
+    "mainLibrary": re.compile(r"^[$a-z_][0-9a-z_\.$]{1,254}$", _I),
+    "embedTypes": EMBED_TYPES,
+}
+H5P_OPTIONAL: dict[str, Any] = {
+    "contentType": _LINE_255,
+    "dynamicDependencies": _DEPENDENCY,
+    "author": _LINE_255,
+    "authors": {"name": _LINE_255, "role": re.compile(r"^\w+$", _A)},
+    "source": re.compile(r"^(http[s]?://.+)$"),
+    "license": re.compile(
+        r"^(CC BY|CC BY-SA|CC BY-ND|CC BY-NC|CC BY-NC-SA|CC BY-NC-ND|CC0 1\.0|GNU GPL|PD|"
+        r"ODC PDDL|CC PDM|U|C)$"
+    ),
+    "licenseVersion": re.compile(r"^(1\.0|2\.0|2\.5|3\.0|4\.0)$"),
+    "licenseExtras": re.compile(r"^.{1,5000}$"),
+    "yearsFrom": re.compile(r"^([0-9]{1,4})$", _A),
+    "yearsTo": re.compile(r"^([0-9]{1,4})$", _A),
+    "changes": {
+        "date": re.compile(r"^[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9]{1,2}:[0-9]{2}:[0-9]{2}$", _A),
+        "author": _LINE_255,
+        "log": re.compile(r"^.{1,5000}$"),
+    },
+    "authorComments": re.compile(r"^.{1,5000}$"),
+    "w": _SIZE,
+    "h": _SIZE,
+    "metaKeywords": _TEXT,
+    "metaDescription": _TEXT,
+}
+LIBRARY_REQUIRED: dict[str, Any] = {
+    "title": _LINE_255,
+    "majorVersion": _VERSION,
+    "minorVersion": _VERSION,
+    "patchVersion": _VERSION,
+    "machineName": _MACHINE_NAME,
+    "runnable": _BIT,
+}
+LIBRARY_OPTIONAL: dict[str, Any] = {
+    "author": _LINE_255,
+    "license": re.compile(
+        r"^(cc-by|cc-by-sa|cc-by-nd|cc-by-nc|cc-by-nc-sa|cc-by-nc-nd|pd|cr|MIT|GPL1|GPL2|GPL3|"
+        r"MPL|MPL2)$"
+    ),
+    "description": _TEXT,
+    "metadataSettings": {"disable": _BIT, "disableExtraTitleField": _BIT},
+    "dynamicDependencies": _DEPENDENCY,
+    "preloadedDependencies": _DEPENDENCY,
+    "editorDependencies": _DEPENDENCY,
+    # Core's `^((\\|/)?[a-z_\-\s0-9\.]+)+\.js$`, written without its nested repetition (which
+    # backtracks exponentially on a long name that does not match): the same paths match.
+    "preloadedJs": {
+        "path": re.compile(r"^[\\/]?[a-z_\-\s0-9.]+(?:[\\/][a-z_\-\s0-9.]+)*\.js$", _I)
+    },
+    "preloadedCss": {
+        "path": re.compile(r"^[\\/]?[a-z_\-\s0-9.]+(?:[\\/][a-z_\-\s0-9.]+)*\.css$", _I)
+    },
+    "dropLibraryCss": {"machineName": _MACHINE_NAME},
+    "w": _SIZE,
+    "h": _SIZE,
+    "embedTypes": EMBED_TYPES,
+    "fullscreen": _BIT,
+    "coreApi": {"majorVersion": _VERSION, "minorVersion": _VERSION},
+}
+# Core's `^(-?[a-z]+){1,7}\.json$` without its nested repetition: the same names match.
+LANGUAGE_FILE = re.compile(r"^-?[a-z]+(?:-[a-z]+){0,6}\.json$", _I)
+# Our own limit: the database keeps machine names of up to 127 characters.
+MAX_MACHINE_NAME = 127
 
 LibraryKey = tuple[str, int, int]  # machineName, majorVersion, minorVersion
 
@@ -33,11 +129,11 @@ class BundledLibrary:
     @property
     def key(self) -> LibraryKey:
         d = self.definition
-        return (d["machineName"], d["majorVersion"], d["minorVersion"])
+        return (d["machineName"], int(d["majorVersion"]), int(d["minorVersion"]))
 
     @property
     def patch(self) -> int:
-        return self.definition["patchVersion"]
+        return int(self.definition["patchVersion"])
 
 
 @dataclass
@@ -49,6 +145,9 @@ class PackageManifest:
     # Every library needed to play the content, with the installed one when it is not bundled.
     needed: dict[LibraryKey, Any] = field(default_factory=dict)
     main_key: LibraryKey | None = None
+    # What the editor should know but does not stop the import (files left out, media from
+    # another host): {"kind": ..., ...}, rendered by `assessments.h5p.notes`.
+    notes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _error(entry: str, problem: str) -> H5PPackageError:
@@ -68,66 +167,100 @@ def _read_json(path: Path, entry: str) -> Any:
             _("invalid JSON (line %(line)d, column %(column)d).")
             % {"line": error.lineno, "column": error.colno},
         ) from error
+    except RecursionError as error:
+        raise _error(entry, _("the JSON is nested too deeply.")) from error
 
 
-def _require(data: dict, entry: str, name: str, kind: type | tuple, *, non_empty=False) -> Any:
-    value = data.get(name)
-    # JSON booleans are ints in Python: a version must not be `true`.
-    wrong_type = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
-    if name not in data or wrong_type or (non_empty and not value):
-        raise _error(
-            entry, _("the required field “%(field)s” is missing or wrong.") % {"field": name}
-        )
-    return value
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
-def _dependencies(data: dict, entry: str, name: str) -> list[LibraryKey]:
-    keys = []
-    for dependency in data.get(name) or []:
-        if not isinstance(dependency, dict):
-            raise _error(entry, _("a dependency in “%(field)s” is malformed.") % {"field": name})
-        machine = _require(dependency, entry, "machineName", str)
-        major = _require(dependency, entry, "majorVersion", int)
-        minor = _require(dependency, entry, "minorVersion", int)
-        keys.append((machine, major, minor))
-    return keys
+def _wrong(entry: str, name: str, value: Any) -> H5PPackageError:
+    return _error(
+        entry,
+        _("the field “%(field)s” does not follow the H5P specification (%(value)s).")
+        % {"field": name, "value": _shown(value)},
+    )
+
+
+def _check_value(value: Any, rule: Any, entry: str, name: str) -> None:
+    if isinstance(rule, re.Pattern):
+        # PHP's preg_match on a string or an integer: "1" and 1 alike; never true, 1.0 or null.
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, str | int)
+            or not rule.search(str(value))
+        ):
+            raise _wrong(entry, name, value)
+    elif isinstance(rule, tuple):
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) and item in rule for item in value
+        ):
+            raise _error(
+                entry,
+                _("the field “%(field)s” may only hold %(values)s.")
+                % {"field": name, "values": ", ".join(f"“{v}”" for v in rule)},
+            )
+    elif isinstance(rule, dict):
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, dict):
+                raise _wrong(entry, name, value)
+            for sub_name, sub_rule in rule.items():
+                if item.get(sub_name) is None:
+                    raise _error(
+                        entry,
+                        _("the required field “%(field)s” is missing.")
+                        % {"field": f"{name}.{sub_name}"},
+                    )
+                _check_value(item[sub_name], sub_rule, entry, f"{name}.{sub_name}")
+
+
+def check_schema(data: Any, entry: str, required: dict, optional: dict) -> None:
+    """Check `data` (the parsed JSON of `entry`) against one of H5P core's schemas."""
+    if not isinstance(data, dict):
+        raise _error(entry, _("the file must hold a JSON object."))
+    for name, rule in required.items():
+        if data.get(name) is None:
+            raise _error(entry, _("the required field “%(field)s” is missing.") % {"field": name})
+        _check_value(data[name], rule, entry, name)
+    for name, rule in optional.items():
+        if name in data and not (isinstance(data[name], list) and not data[name]):
+            _check_value(data[name], rule, entry, name)
+
+
+def dependencies(data: dict, name: str = "preloadedDependencies") -> list[LibraryKey]:
+    """The dependencies of a checked h5p.json or library.json, versions as integers."""
+    return [
+        (item["machineName"], int(item["majorVersion"]), int(item["minorVersion"]))
+        for item in (data.get(name) or [])
+    ]
 
 
 def _check_h5p_json(data: Any) -> None:
     entry = "h5p.json"
-    if not isinstance(data, dict):
-        raise _error(entry, _("the file must hold a JSON object."))
-    _require(data, entry, "title", str, non_empty=True)
-    _require(data, entry, "language", str, non_empty=True)
-    _require(data, entry, "mainLibrary", str, non_empty=True)
-    _require(data, entry, "preloadedDependencies", list, non_empty=True)
-    embed_types = _require(data, entry, "embedTypes", list, non_empty=True)
-    if not set(embed_types) <= EMBED_TYPES:
-        raise _error(entry, _("the field “embedTypes” may only hold “div” and “iframe”."))
-    _dependencies(data, entry, "preloadedDependencies")
-    if data["mainLibrary"] not in {
-        key[0] for key in _dependencies(data, entry, "preloadedDependencies")
-    }:
+    check_schema(data, entry, H5P_REQUIRED, H5P_OPTIONAL)
+    if data["mainLibrary"] not in {key[0] for key in dependencies(data)}:
         raise _error(entry, _("the main library is not among the preloaded dependencies."))
 
 
 def _check_library(folder: Path, files: list[str]) -> BundledLibrary:
     entry = f"{folder.name}/library.json"
+    if not _MACHINE_NAME.match(folder.name):
+        raise _error(folder.name, _("this is not a valid library folder name."))
     if "library.json" not in files:
         raise _error(entry, _("every library folder must hold a library.json file."))
     data = _read_json(folder / "library.json", entry)
-    if not isinstance(data, dict):
-        raise _error(entry, _("the file must hold a JSON object."))
-    _require(data, entry, "title", str, non_empty=True)
-    machine = _require(data, entry, "machineName", str, non_empty=True)
-    major = _require(data, entry, "majorVersion", int)
-    minor = _require(data, entry, "minorVersion", int)
-    _require(data, entry, "patchVersion", int)
-    _require(data, entry, "runnable", (int, bool))
-    if not MACHINE_NAME.match(machine):
-        raise _error(entry, _("the machine name “%(name)s” is not valid.") % {"name": machine})
-    if min(major, minor, data["patchVersion"]) < 0:
-        raise _error(entry, _("versions cannot be negative."))
+    check_schema(data, entry, LIBRARY_REQUIRED, LIBRARY_OPTIONAL)
+    machine = data["machineName"]
+    major, minor = int(data["majorVersion"]), int(data["minorVersion"])
+    if len(machine) > MAX_MACHINE_NAME:
+        raise _error(
+            entry,
+            _("the machine name is longer than %(count)d characters.")
+            % {"count": MAX_MACHINE_NAME},
+        )
     if folder.name not in (machine, f"{machine}-{major}.{minor}"):
         raise _error(
             entry,
@@ -136,15 +269,48 @@ def _check_library(folder: Path, files: list[str]) -> BundledLibrary:
         )
     for kind in ("preloadedJs", "preloadedCss"):
         for item in data.get(kind) or []:
-            path = item.get("path") if isinstance(item, dict) else None
-            if not isinstance(path, str) or path not in files:
+            path = item["path"].replace("\\", "/")
+            if path not in files:
                 raise _error(
                     entry,
                     _("the file “%(path)s” listed in “%(field)s” is missing.")
                     % {"path": path, "field": kind},
                 )
-    _dependencies(data, entry, "preloadedDependencies")
+    if "semantics.json" in files:
+        _read_json(folder / "semantics.json", f"{folder.name}/semantics.json")
+    for relative in files:
+        language, _sep, name = relative.partition("/")
+        if language != "language" or not name or "/" in name:
+            continue
+        language_entry = f"{folder.name}/{relative}"
+        if not LANGUAGE_FILE.match(name):
+            raise _error(
+                language_entry, _("a language file must be named like “fr.json” or “pt-br.json”.")
+            )
+        _read_json(folder / relative, language_entry)
     return BundledLibrary(folder=folder.name, definition=data, files=sorted(files))
+
+
+def _check_core_api(library: BundledLibrary) -> None:
+    core_api = library.definition.get("coreApi")
+    if not core_api:
+        return
+    needed = (int(core_api["majorVersion"]), int(core_api["minorVersion"]))
+    if needed > PLAYER_CORE_API:
+        raise _error(
+            f"{library.folder}/library.json",
+            _(
+                "the library “%(title)s” needs version %(needed)s of the H5P core, and this "
+                "site's player provides version %(provided)s. Export the content from a tool "
+                "with an older version of this content type, or ask for the player to be "
+                "updated."
+            )
+            % {
+                "title": library.definition["title"],
+                "needed": "{}.{}".format(*needed),
+                "provided": "{}.{}".format(*PLAYER_CORE_API),
+            },
+        )
 
 
 def validate_package(
@@ -184,9 +350,7 @@ def validate_package(
         manifest.bundled[library.key] = library
 
     # Walk the preloaded dependencies from h5p.json: all of them are needed to play.
-    queue = [
-        (key, "h5p.json") for key in _dependencies(h5p_json, "h5p.json", "preloadedDependencies")
-    ]
+    queue = [(key, "h5p.json") for key in dependencies(h5p_json)]
     while queue:
         key, required_by = queue.pop(0)
         if key in manifest.needed:
@@ -199,18 +363,13 @@ def validate_package(
                 _("the library %(library)s it needs is neither in the package nor installed.")
                 % {"library": f"{key[0]} {key[1]}.{key[2]}"},
             )
+        if bundled:
+            _check_core_api(bundled)
         manifest.needed[key] = found
         definition = bundled.definition if bundled else found.definition
         entry = f"{bundled.folder}/library.json" if bundled else str(found)
-        queue.extend(
-            (dependency, entry)
-            for dependency in _dependencies(definition, entry, "preloadedDependencies")
-        )
+        queue.extend((dependency, entry) for dependency in dependencies(definition))
 
     main = h5p_json["mainLibrary"]
-    manifest.main_key = next(
-        key
-        for key in _dependencies(h5p_json, "h5p.json", "preloadedDependencies")
-        if key[0] == main
-    )
+    manifest.main_key = next(key for key in dependencies(h5p_json) if key[0] == main)
     return manifest

@@ -18,6 +18,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def content_storage_path(content_hash: str, relative: str) -> str:
+    """Where a package's `h5p.json` and `content/…` files are stored."""
+    return f"h5p/content/{content_hash}/{relative}"
+
+
 class H5PLibraryQuerySet(models.QuerySet):
     def approved(self) -> H5PLibraryQuerySet:
         return self.filter(approved_at__isnull=False)
@@ -112,6 +117,9 @@ class H5PActivity(models.Model):
     h5p_json = models.JSONField(_("h5p.json"), default=dict, editable=False)
     content_hash = models.CharField(_("content hash"), max_length=64, unique=True, editable=False)
     content_files = models.JSONField(_("content files"), default=list, editable=False)
+    # What the import noticed without refusing the package (files left out, media from another
+    # host): [{"kind": ..., ...}], shown in the admin by `assessments.h5p.notes`.
+    import_notes = models.JSONField(_("import notes"), default=list, blank=True, editable=False)
     is_published = models.BooleanField(
         _("published"),
         default=False,
@@ -168,7 +176,7 @@ class H5PActivity(models.Model):
         return self.is_published and self.is_approved
 
     def storage_path(self, relative: str) -> str:
-        return f"h5p/content/{self.content_hash}/{relative}"
+        return content_storage_path(self.content_hash, relative)
 
     @admin.display(description=_("status"))
     def status(self) -> str:
@@ -195,10 +203,10 @@ class XAPIStatementQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def visible_to(self, user) -> XAPIStatementQuerySet:
-        """Statements of the learners `user` may see (people.User.objects.visible_to)."""
-        from people.models import User
+        """Statements of the learners whose records `user` reads (`people.access`)."""
+        from people.access import scope_to_people
 
-        return self.filter(user__in=User.objects.visible_to(user))
+        return scope_to_people(self, user, "user")
 
 
 class XAPIStatement(models.Model):

@@ -142,6 +142,32 @@ def _h5p_json_without(field):
     return files
 
 
+def _with_library(**changes):
+    files = h5p_package_files()
+    library = json.loads(files["H5P.TestButton-1.0/library.json"])
+    library.update(changes)
+    files["H5P.TestButton-1.0/library.json"] = json.dumps(library).encode()
+    return files
+
+
+def _with_h5p_json(**changes):
+    files = h5p_package_files()
+    h5p_json = json.loads(files["h5p.json"])
+    h5p_json.update(changes)
+    files["h5p.json"] = json.dumps(h5p_json).encode()
+    return files
+
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def _nul_name_package() -> bytes:
+    # zipfile cuts a name at its NUL byte, so the archive is written with a stand-in byte
+    # and patched: "photo.png\0.php" is what an attacker's tool would write.
+    archive = build_zip({**h5p_package_files(), "content/images/evil.pngX.php": b"<?php"})
+    return archive.replace(b"evil.pngX.php", b"evil.png\x00.php")
+
+
 MALICIOUS = {
     "zip slip": (
         lambda: {**h5p_package_files(), "content/../../evil.json": b"{}"},
@@ -182,6 +208,7 @@ MALICIOUS = {
         "contenu",
     ),
     "missing h5p.json": (_missing_h5p_json, "h5p.json", "h5p.json"),
+    "name with a NUL byte": (_nul_name_package, "content/images/evil.png\\0.php", "interdit"),
     "bad JSON": (
         lambda: {**h5p_package_files(), "h5p.json": b'{"title": "x",'},
         "h5p.json",
@@ -199,13 +226,88 @@ MALICIOUS = {
         "patchVersion",
     ),
     "missing dependency": (_missing_dependency, "H5P.Absente 2.1", "ni dans le paquet"),
+    "version that is a boolean": (
+        lambda: _with_library(majorVersion=True),
+        "H5P.TestButton-1.0/library.json",
+        "majorVersion",
+    ),
+    "version that is a float": (
+        lambda: _with_library(minorVersion=0.5),
+        "H5P.TestButton-1.0/library.json",
+        "minorVersion",
+    ),
+    "version that is not digits": (
+        lambda: _with_h5p_json(
+            preloadedDependencies=[
+                {"machineName": "H5P.TestButton", "majorVersion": "1a", "minorVersion": "0"}
+            ]
+        ),
+        "h5p.json",
+        "preloadedDependencies.majorVersion",
+    ),
+    "licence outside the specification": (
+        lambda: _with_h5p_json(license="Tous droits réservés"),
+        "h5p.json",
+        "license",
+    ),
+    "core API newer than the player": (
+        lambda: _with_library(coreApi={"majorVersion": "1", "minorVersion": "28"}),
+        "H5P.TestButton-1.0/library.json",
+        "1.28",
+    ),
+    "language file that is not JSON": (
+        lambda: {**h5p_package_files(), "H5P.TestButton-1.0/language/fr.json": b"{'a': 1"},
+        "H5P.TestButton-1.0/language/fr.json",
+        "JSON",
+    ),
+    "language file badly named": (
+        lambda: {**h5p_package_files(), "H5P.TestButton-1.0/language/fr_FR.json": b"{}"},
+        "H5P.TestButton-1.0/language/fr_FR.json",
+        "fichier de langue",
+    ),
+    "semantics that are not JSON": (
+        lambda: {**h5p_package_files(), "H5P.TestButton-1.0/semantics.json": b"[{"},
+        "H5P.TestButton-1.0/semantics.json",
+        "JSON",
+    ),
+    "EICAR under an image name": (
+        lambda: {**h5p_package_files(), "content/images/photo.png": EICAR},
+        "content/images/photo.png",
+        "« png »",
+    ),
+    "script under a sound name": (
+        lambda: {**h5p_package_files(), "content/audios/son.mp3": b"<script>alert(1)</script>"},
+        "content/audios/son.mp3",
+        "« mp3 »",
+    ),
+    "text under a video name": (
+        lambda: {**h5p_package_files(), "content/videos/film.mp4": b"MZ\x90\x00" + bytes(64)},
+        "content/videos/film.mp4",
+        "« mp4 »",
+    ),
+    ".htaccess": (
+        lambda: {**h5p_package_files(), "content/.htaccess": b"AddType text/html .png"},
+        "content/.htaccess",
+        "configuration de serveur web",
+    ),
+    ".htaccess in a library": (
+        lambda: {**h5p_package_files(), "H5P.TestButton-1.0/.HTACCESS": b"Options +Indexes"},
+        "H5P.TestButton-1.0/.HTACCESS",
+        "configuration de serveur web",
+    ),
+    "Flash in the content": (
+        lambda: {**h5p_package_files(), "content/jeu.swf": b"FWS"},
+        "content/jeu.swf",
+        "swf",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", MALICIOUS, ids=list(MALICIOUS))
 def test_malicious_package_is_refused_naming_the_entry_and_leaves_nothing(case, private_tmp):
     build_files, entry, words = MALICIOUS[case]
-    archive = build_zip(build_files())
+    archive = build_files()
+    archive = archive if isinstance(archive, bytes) else build_zip(archive)
 
     with pytest.raises(H5PPackageError) as refused:
         services.import_h5p_package(file=io.BytesIO(archive))
@@ -256,3 +358,90 @@ def test_a_failure_while_storing_removes_the_files_already_written(monkeypatch):
     assert H5PActivity.objects.count() == 0
     assert H5PLibrary.objects.count() == 0
     assert _files_under(settings.MEDIA_ROOT) == []
+
+
+def test_versions_written_as_strings_are_read_as_numbers():
+    files = _with_library(majorVersion="1", minorVersion="0", patchVersion="3", runnable="1")
+    h5p_json = json.loads(files["h5p.json"])
+    h5p_json["preloadedDependencies"] = [
+        {"machineName": "H5P.TestButton", "majorVersion": "1", "minorVersion": "0"}
+    ]
+    files["h5p.json"] = json.dumps(h5p_json).encode()
+
+    activity = services.import_h5p_package(file=io.BytesIO(build_zip(files)))
+    library = activity.main_library
+    assert (library.major_version, library.minor_version, library.patch_version) == (1, 0, 3)
+    assert library.runnable is True
+
+
+def test_a_flash_file_in_a_library_is_left_out_with_a_note():
+    files = {**h5p_package_files(), "H5P.TestButton-1.0/resources/anim.swf": b"FWS\x09"}
+    activity = services.import_h5p_package(file=io.BytesIO(build_zip(files)))
+
+    assert "resources/anim.swf" not in activity.main_library.files
+    assert activity.import_notes == [
+        {"kind": "skipped_file", "file": "H5P.TestButton-1.0/resources/anim.swf"}
+    ]
+
+
+def test_a_long_library_path_is_refused_at_once():
+    # H5P core's own pattern for these paths backtracks exponentially on such a name.
+    files = _with_library(preloadedJs=[{"path": "scripts/" + "a" * 80 + "!.js"}])
+    with pytest.raises(H5PPackageError) as refused:
+        services.import_h5p_package(file=io.BytesIO(build_zip(files)))
+    assert "preloadedJs.path" in refused.value.messages[0]
+
+
+def test_the_package_is_extracted_once_per_upload(client, editor, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    calls = []
+    real_extract = services.extract_package
+
+    def counting_extract(*args, **kwargs):
+        calls.append(args[1])
+        return real_extract(*args, **kwargs)
+
+    monkeypatch.setattr(services, "extract_package", counting_extract)
+    client.force_login(editor)
+    response = client.post(
+        "/admin/snippets/assessments/h5pactivity/add/",
+        {"package": SimpleUploadedFile("exercice.h5p", h5p_package()), "title": ""},
+    )
+    assert response.status_code == 302
+    assert len(calls) == 1
+    assert H5PActivity.objects.count() == 1
+
+
+def test_the_same_package_uploaded_twice_says_it_exists_with_a_link(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    existing = h5p_activity(title="Qualifier les faits")
+    client.force_login(editor)
+    response = client.post(
+        "/admin/snippets/assessments/h5pactivity/add/",
+        {"package": SimpleUploadedFile("exercice.h5p", h5p_package()), "title": "Autre"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "déjà été importé sous le titre « Qualifier les faits »" in html
+    assert f"/admin/snippets/assessments/h5pactivity/edit/{existing.pk}/" in html
+    assert H5PActivity.objects.count() == 1
+
+
+def test_a_real_package_uploaded_twice_in_the_admin_is_not_an_error_500(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import real_h5p_path
+
+    content = real_h5p_path("H5P.TrueFalse").read_bytes()
+    client.force_login(editor)
+    url = "/admin/snippets/assessments/h5pactivity/add/"
+    first = client.post(url, {"package": SimpleUploadedFile("vf.h5p", content), "title": ""})
+    assert first.status_code == 302
+    second = client.post(url, {"package": SimpleUploadedFile("vf.h5p", content), "title": ""})
+    assert second.status_code == 200
+    assert "déjà été importé" in second.content.decode()
+    assert H5PActivity.objects.count() == 1
