@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from certificates.models import Certificate
 from certificates.services import CertificateRefused, issue_manual_certificate, revoke_certificate
+from certificates.views import pdf_response
 from courses.models import CoursePage
 
 
@@ -81,6 +82,14 @@ def certificate_issue(request):
         "certificates/admin/form.html",
         {"form": form, "header_title": _("Issue a certificate by hand"), "submit": _("Issue")},
     )
+
+
+def certificate_pdf(request, certificate_id: int):
+    """Staff download any certificate's PDF they may read, revoked ones included (the record
+    stays, and so does its file)."""
+    _require(request, "view_certificate")
+    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=certificate_id)
+    return pdf_response(certificate, user=request.user)
 
 
 def certificate_revoke(request, certificate_id: int):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from certificates.codes import grouped
+from config.private_files import private_storage
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -24,6 +26,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def certificate_pdf_name(instance, filename: str) -> str:
+    """A random name in the private storage: the file's name never carries the verification
+    code (whoever sees a file name, in a log or a directory listing, learns no code)."""
+    return f"certificates/{uuid.uuid4().hex}.pdf"
 
 
 class CertificateStatus(models.TextChoices):
@@ -98,7 +106,10 @@ class Certificate(models.Model):
     manual_reason = models.TextField(_("reason for a manual issue"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    pdf = models.FileField(_("PDF"), upload_to="certificates/", blank=True)
+    # Private: served only by views that check who asks (config/private_files.py).
+    pdf = models.FileField(
+        _("PDF"), upload_to=certificate_pdf_name, storage=private_storage, blank=True
+    )
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
     pdf_rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
     notified_at = models.DateTimeField(_("holder notified at"), null=True, blank=True)
@@ -336,13 +347,17 @@ class RegisterExportStatus(models.TextChoices):
 
 
 class RegisterExportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RegisterExportQuerySet:
-        """Each person sees their own exports; administrators all of them."""
+    def requested_by(self, user) -> RegisterExportQuerySet:
+        """The exports `user` asked for. A file of the register holds personal data: only the
+        person who asked downloads it, superusers included (the log rows stay in the
+        database for an audit)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self
         return self.filter(requested_by=user)
+
+    def visible_to(self, user) -> RegisterExportQuerySet:
+        """Each person sees their own exports, and only those (see `requested_by`)."""
+        return self.requested_by(user)
 
 
 class RegisterExport(models.Model):
@@ -365,7 +380,10 @@ class RegisterExport(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="register-exports/", blank=True)
+    # Private: downloaded only by the person who asked (certificates/register/views.py).
+    file = models.FileField(
+        _("file"), upload_to="register-exports/", storage=private_storage, blank=True
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
 

@@ -247,10 +247,11 @@ def revoke_certificate(*, certificate: Certificate, revoked_by: User, reason: st
 
 
 def request_pdf(*, certificate: Certificate, user: User | None) -> Certificate:
-    """Render a missing PDF now (the holder is waiting for the download)."""
+    """Render a missing PDF now (the holder is waiting for the download); also when the row
+    names a file the storage no longer has (a database restored without its files)."""
     from certificates.tasks import render_certificate_pdf
 
-    if not certificate.pdf:
+    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
         render_certificate_pdf(certificate.pk, requested_by=user)
         certificate.refresh_from_db()
     return certificate

@@ -42,11 +42,15 @@ def render_certificate_pdf(certificate_id: int, *, requested_by=None) -> bool:
         previous = certificate.pdf.name
         content = certificate_pdf(certificate)
         storage = certificate.pdf.storage
-        filename = f"{certificate.code}.pdf"
-        name = certificate.pdf.field.generate_filename(certificate, filename)
+        # A re-render replaces the file under its (random) name; a first render, or a file
+        # named after its code by an older version, gets a new random name.
+        if previous and certificate.code not in previous:
+            name = previous
+        else:
+            name = certificate.pdf.field.generate_filename(certificate, "certificate.pdf")
         if storage.exists(name):
             storage.delete(name)
-        certificate.pdf.save(filename, ContentFile(content), save=False)
+        certificate.pdf.name = storage.save(name, ContentFile(content))
         if previous and previous != certificate.pdf.name and storage.exists(previous):
             storage.delete(previous)
         certificate.pdf_sha256 = hashlib.sha256(content).hexdigest()

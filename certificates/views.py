@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from certificates.codes import grouped, normalise
 from certificates.models import Certificate
 from certificates.services import request_pdf
+from config.private_files import private_file_response
 from courses.models import CoursePage
 
 # Verification lookups per visitor address and window: enough for a clerk checking a pile of
@@ -105,15 +106,26 @@ def my_certificates(request):
     return render(request, "certificates/my_certificates.html", {"items": items})
 
 
-@login_required
-def download(request, certificate_id: int):
-    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=certificate_id)
-    if certificate.revoked_at:
-        raise Http404
-    certificate = request_pdf(certificate=certificate, user=request.user)
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
+def pdf_response(certificate: Certificate, *, user):
+    """The certificate's PDF (rendered now when missing), for a view that checked the reader."""
+    if not certificate.revoked_at:
+        certificate = request_pdf(certificate=certificate, user=user)
+    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
+        raise Http404  # a revoked certificate is not rendered again
+    return private_file_response(
+        certificate.pdf,
         filename=f"attestation-{certificate.code}.pdf",
         content_type="application/pdf",
     )
+
+
+@login_required
+@require_GET
+def download(request, certificate_id: int):
+    """The holder's download (and that of the people allowed to read their records,
+    Certificate.objects.visible_to). A revoked certificate's PDF is no longer handed out here:
+    only staff reach it, in the admin."""
+    certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=certificate_id)
+    if certificate.revoked_at:
+        return render(request, "certificates/download_revoked.html", status=404)
+    return pdf_response(certificate, user=request.user)

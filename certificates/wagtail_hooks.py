@@ -27,6 +27,7 @@ _admin_urls = [
     path("", admin_views.certificate_list, name="list"),
     path("issue/", admin_views.certificate_issue, name="issue"),
     path("<int:certificate_id>/revoke/", admin_views.certificate_revoke, name="revoke"),
+    path("<int:certificate_id>/pdf/", admin_views.certificate_pdf, name="pdf"),
 ]
 
 

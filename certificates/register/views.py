@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,22 +41,24 @@ from certificates.register.periods import (
     parse_period,
 )
 from certificates.register.tasks import build_register_export_task
+from config.private_files import private_file_response
 from people.choices import Profession, Sex
 from people.models import Institution, Region
 
 PAGE_SIZE = 50
 
 
-def _state(request) -> tuple[Period, queries.Filters, str]:
-    """The period and filters of the query string; a bad period gets a message and the default
-    period (nothing else changes)."""
+def _state(request, params=None) -> tuple[Period, queries.Filters, str]:
+    """The period and filters of the query string (or of `params`); a bad period gets a message
+    and the default period (nothing else changes)."""
+    params = request.GET if params is None else params
     today = timezone.localdate()
     try:
-        period = parse_period(request.GET, today)
+        period = parse_period(params, today)
         error = ""
     except PeriodError as problem:
         period, error = default_period(today), problem.message
-    return period, filters_from(request.GET), error
+    return period, filters_from(params), error
 
 
 def _url(name: str, period: Period, filters: queries.Filters, **changes) -> str:
@@ -176,8 +178,8 @@ def _sections(board: queries.Dashboard, filters, all_regions) -> list[dict]:
     return sections
 
 
-def _dashboard_context(request) -> dict:
-    period, filters, error = _state(request)
+def _dashboard_context(request, params=None) -> dict:
+    period, filters, error = _state(request, params)
     today = timezone.localdate()
     board = queries.dashboard(
         scope=request.register_scope, period=period, filters=filters, today=today
@@ -197,7 +199,8 @@ def _dashboard_context(request) -> dict:
         "period_links": _period_links(period, filters, today),
         "kinds": ((CALENDAR, _("Calendar year")), (TIP, _("TIP year")), (RANGE, _("Date range"))),
         "national": request.register_scope.national,
-        "print_url": _url("register_print", period, filters),
+        "print_url": reverse("register_print"),
+        "dashboard_url": _url("register_dashboard", period, filters),
         "export_fields": {**period.query(), **filters.as_dict()},
     }
 
@@ -205,26 +208,42 @@ def _dashboard_context(request) -> dict:
 @register_required
 def dashboard(request):
     context = _dashboard_context(request)
-    context["recent_exports"] = RegisterExport.objects.visible_to(request.user).select_related(
-        "requested_by"
-    )[:5]
+    # The reader's own exports only: nobody lists (or downloads) another person's files.
+    context["recent_exports"] = RegisterExport.objects.requested_by(request.user)[:5]
     return render(request, "certificates/register/dashboard.html", context)
 
 
 @register_required
-def print_view(request):
-    """The printable page for the minister's file; logged like the other exports."""
-    context = _dashboard_context(request)
-    scope = request.register_scope
-    RegisterExport.objects.create(
+@require_POST
+def print_request(request):
+    """« Page imprimable »: a form button (POST, CSRF-checked) logs the printable page like the
+    other exports, then leads to it. A GET writes nothing: another site cannot make a
+    reader's browser fill the log."""
+    period, filters, error = _state(request, request.POST)
+    if error:
+        messages.error(request, error)
+        return redirect("register_dashboard")
+    record = RegisterExport.objects.create(
         requested_by=request.user,
         format=RegisterExportFormat.PRINT,
-        filters=stored_filters(context["period"], context["filters"], scope),
+        filters=stored_filters(period, filters, request.register_scope),
         status=RegisterExportStatus.DONE,
         progress=100,
         finished_at=timezone.now(),
     )
-    context["printed_at"] = timezone.localtime()
+    return redirect("register_print_page", export_id=record.pk)
+
+
+@register_required
+def print_view(request, export_id):
+    """The printable page for the minister's file, for the period and filters logged by
+    `print_request` (reloading it writes nothing), within the reader's current scope."""
+    record = get_object_or_404(
+        RegisterExport.objects.requested_by(request.user).filter(format=RegisterExportFormat.PRINT),
+        pk=export_id,
+    )
+    context = _dashboard_context(request, record.filters)
+    context["printed_at"] = timezone.localtime(record.created_at)
     return render(request, "certificates/register/print.html", context)
 
 
@@ -330,7 +349,8 @@ def export(request):
 
 
 def _own_export(request, export_id) -> RegisterExport:
-    return get_object_or_404(RegisterExport.objects.visible_to(request.user), pk=export_id)
+    """An export of the reader's own: anyone else's is a 404, superusers' included."""
+    return get_object_or_404(RegisterExport.objects.requested_by(request.user), pk=export_id)
 
 
 @register_required
@@ -352,4 +372,4 @@ def export_download(request, export_id):
         raise Http404
     extension = "xlsx" if record.format == RegisterExportFormat.XLSX else "csv"
     name = f"registre-national-{record.created_at:%Y%m%d-%H%M}.{extension}"
-    return FileResponse(record.file.open("rb"), as_attachment=True, filename=name)
+    return private_file_response(record.file, filename=name)

@@ -76,8 +76,10 @@ def test_rendering_twice_replaces_the_file_and_stores_its_sha256(certificate, se
     assert certificate.pdf.name == first_name
     with certificate.pdf.open("rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == certificate.pdf_sha256
-    files = list((settings.MEDIA_ROOT / "certificates").iterdir())
-    assert [f.name for f in files] == [f"{certificate.code}.pdf"]
+    # In the private storage, under a name that carries no code (tests/.../test_private_files).
+    files = list((settings.PRIVATE_MEDIA_ROOT / "certificates").iterdir())
+    assert [f"certificates/{f.name}" for f in files] == [first_name]
+    assert certificate.code not in first_name
     # A re-render is in the audit log.
     assert (
         ModelLogEntry.objects.for_instance(certificate)

@@ -12,7 +12,7 @@ from certificates.register.access import Scope
 from certificates.register.exports import HEADLINE
 from certificates.register.periods import Period
 from certificates.register.queries import Filters, dashboard
-from tests.factories import committee_member, manager_of
+from tests.factories import administrator, committee_member, manager_of
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,24 @@ def test_only_the_requester_downloads_an_export(
     client.force_login(committee_member())
     assert client.get(f"/fr/registre/exports/{record.pk}/").status_code == 404
     assert client.get(f"/fr/registre/exports/{record.pk}/fichier/").status_code == 404
+
+
+def test_superusers_neither_download_nor_list_other_peoples_exports(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    client.force_login(committee_member())
+    theirs = _export(client, django_capture_on_commit_callbacks, format="csv", **PERIOD)
+    superuser = administrator()
+    client.force_login(superuser)
+    assert client.get(f"/fr/registre/exports/{theirs.pk}/").status_code == 404
+    assert client.get(f"/fr/registre/exports/{theirs.pk}/fichier/").status_code == 404
+    mine = _export(client, django_capture_on_commit_callbacks, format="xlsx", **PERIOD)
+    assert _download(client, mine).startswith(b"PK")
+    html = client.get("/fr/registre/").content.decode()
+    assert f"/fr/registre/exports/{mine.pk}/" in html
+    assert f"/fr/registre/exports/{theirs.pk}/" not in html
+    assert list(RegisterExport.objects.requested_by(superuser)) == [mine]
+    assert list(RegisterExport.objects.visible_to(superuser)) == [mine]
 
 
 def test_a_bad_export_request_changes_nothing(client, register_data):

@@ -140,21 +140,69 @@ def test_the_tip_year_is_shown_with_both_years(client, register_data):
     assert "Année TIP 2026-2027 (01/04/2026 – 31/03/2027)" in html
 
 
-def test_the_printable_page_is_logged(client, register_data):
+PRINT = "/fr/registre/imprimer/"
+PRINT_FIELDS = {"period": "range", "start": "2026-01-01", "end": "2026-06-15"}
+
+
+def test_the_printable_page_is_logged_once_when_asked_for_by_post(client, register_data):
     member = committee_member()
     client.force_login(member)
-    response = client.get("/fr/registre/imprimer/" + FIXED + "&profession=juge")
-    assert response.status_code == 200
-    assert 'media="print"' in response.content.decode()
+    response = client.post(PRINT, {**PRINT_FIELDS, "profession": "juge"})
     record = RegisterExport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/fr/registre/imprimer/{record.pk}/"
     assert record.requested_by == member and record.format == "print"
-    assert record.filters == {
-        "period": "range",
-        "start": "2026-01-01",
-        "end": "2026-06-15",
-        "profession": "juge",
-        "scope": "national",
-    }
+    assert record.filters == {**PRINT_FIELDS, "profession": "juge", "scope": "national"}
+    for _reload in range(3):
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert 'media="print"' in page.content.decode()
+    assert RegisterExport.objects.count() == 1  # reloading the page writes nothing
+    html = page.content.decode()
+    # The period and filters shown are the ones logged (the link back keeps them).
+    assert "01/01/2026" in html and "profession=juge" in html
+    back = "/fr/registre/?period=range&amp;start=2026-01-01&amp;end=2026-06-15&amp;profession=juge"
+    assert back in html
+
+
+def test_a_get_of_the_printable_page_writes_nothing(client, register_data):
+    # Three cross-site GETs (an <img> on another site) used to write three rows.
+    client.force_login(committee_member())
+    for _visit in range(3):
+        assert client.get(PRINT + FIXED + "&profession=juge").status_code == 405
+    assert not RegisterExport.objects.exists()
+
+
+def test_a_cross_site_post_of_the_printable_page_is_refused(register_data):
+    from tests.conftest import SignedInClient
+
+    browser = SignedInClient(enforce_csrf_checks=True)
+    browser.force_login(committee_member())
+    assert browser.post(PRINT, PRINT_FIELDS).status_code == 403
+    assert not RegisterExport.objects.exists()
+    # The dashboard's « Page imprimable » button posts the form, with its CSRF token.
+    html = browser.get(DASHBOARD + FIXED).content.decode()
+    assert f'formaction="{PRINT}"' in html and "Page imprimable" in html
+    token = browser.cookies["csrftoken"].value
+    response = browser.post(PRINT, {**PRINT_FIELDS, "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert RegisterExport.objects.count() == 1
+
+
+def test_a_bad_period_for_the_printable_page_writes_nothing(client, register_data):
+    client.force_login(committee_member())
+    response = client.post(PRINT, {"period": "range", "start": "x"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith("/fr/registre/")
+    assert not RegisterExport.objects.exists()
+
+
+def test_nobody_opens_another_persons_printable_page(client, register_data):
+    client.force_login(committee_member())
+    client.post(PRINT, PRINT_FIELDS)
+    record = RegisterExport.objects.get()
+    for other in (committee_member(), administrator()):
+        client.force_login(other)
+        assert client.get(f"/fr/registre/imprimer/{record.pk}/").status_code == 404
 
 
 def test_the_dashboard_works_without_javascript_and_has_its_charts(client, register_data):
