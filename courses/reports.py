@@ -175,16 +175,9 @@ def filter_and_sort(rows: list[Row], *, status: str = "all", sort: str = "name")
     return rows
 
 
-def neutralise(value) -> str:
-    """A spreadsheet must not run a cell as a formula: prefix = + - @ (and tab/CR) with '."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
-def matrix_table(matrix: Matrix) -> list[list[str]]:
-    """The matrix as rows of text cells (header first), every cell neutralised."""
+def matrix_table(matrix: Matrix) -> tuple[list[str], list[list]]:
+    """The matrix as a header and rows of cells, for the exports (people.spreadsheets writes
+    them: formula-like texts neutralised, the due date a real date)."""
     header = [
         str(_("Name")),
         str(_("E-mail")),
@@ -193,16 +186,15 @@ def matrix_table(matrix: Matrix) -> list[list[str]]:
         str(_("Due on")),
         str(_("Overdue")),
     ]
-    table = [[neutralise(h) for h in header]]
-    for row in matrix.rows:
-        table.append(
-            [
-                neutralise(row.user.full_name),
-                neutralise(row.user.email),
-                neutralise(row.user.matricule),
-                *[neutralise(c.label) for c in row.cells],
-                matrix.assignment.due_on.strftime("%d/%m/%Y"),
-                str(_("yes")) if row.overdue else str(_("no")),
-            ]
-        )
-    return table
+    rows = [
+        [
+            row.user.full_name,
+            row.user.email,
+            row.user.matricule,
+            *[c.label for c in row.cells],
+            matrix.assignment.due_on,
+            str(_("yes")) if row.overdue else str(_("no")),
+        ]
+        for row in matrix.rows
+    ]
+    return header, rows

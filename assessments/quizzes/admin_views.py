@@ -18,7 +18,6 @@ from assessments.quizzes import importing, services
 from assessments.quizzes.stats import quiz_statistics
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
@@ -61,7 +60,7 @@ class ImportQuestionsView(AdminTemplateView):
         context = {**super().get_context_data(), "bank": bank, "form": form}
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > MAX_UPLOAD:
+            if upload.size > importing.MAX_BYTES:
                 context["file_error"] = "Le fichier dépasse 5 Mo."
                 return self.render_to_response(context)
             try:

@@ -21,15 +21,16 @@ French with its row number; nothing is written while a single row is wrong.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from assessments.models import CaseScenario, Choice, Question, QuestionBank, QuestionKind
+from people import spreadsheets
 
 MAX_CHOICES = 6
 COLUMNS = [
@@ -58,6 +59,8 @@ SCENARIO_TEXTS = [
 ]
 REQUIRED = ["external_id", "type", "question_fr", "correct"]
 MAX_ROWS = 2000
+MAX_BYTES = 5 * 1024 * 1024
+_HEADERS = {spreadsheets.fold(column): column for column in COLUMNS}
 
 
 class ImportFileError(Exception):
@@ -104,41 +107,22 @@ class ImportReport:
 
 
 def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
-    name = filename.lower()
+    """The file's non-empty rows as dicts of COLUMNS, read by the platform's one spreadsheet
+    reader (its limits: size, rows, columns, unpacked size; UTF-8 CSV only)."""
     try:
-        if name.endswith(".xlsx"):
-            from openpyxl import load_workbook
-
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            values = [
-                ["" if v is None else str(v).strip() for v in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
-        elif name.endswith(".csv"):
-            text = content.decode("utf-8-sig")
-            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-            values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(text), dialect)]
-        else:
-            raise ImportFileError("Format non pris en charge : envoyez un fichier .xlsx ou .csv.")
-    except ImportFileError:
-        raise
-    except Exception as error:
-        raise ImportFileError(
-            "Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un classeur .xlsx ou "
-            "d'un fichier .csv en UTF-8."
-        ) from error
-    if not values:
-        raise ImportFileError("Le fichier est vide.")
-    header = [h.strip().lower() for h in values[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportFileError(
-            "Colonnes obligatoires absentes de la première ligne : " + ", ".join(missing) + "."
+        return spreadsheets.read_rows(
+            ContentFile(content, name=filename),
+            headers=_HEADERS,
+            fields=COLUMNS,
+            required=REQUIRED,
+            missing_columns_message=lambda missing: (
+                "Colonnes obligatoires absentes de la première ligne : " + ", ".join(missing) + "."
+            ),
+            max_rows=MAX_ROWS,
+            max_bytes=MAX_BYTES,
         )
-    rows = [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"Trop de lignes : {MAX_ROWS} questions au plus par fichier.")
-    return rows
+    except spreadsheets.SpreadsheetError as error:
+        raise ImportFileError(error.message) from error
 
 
 def _check_scenario(
@@ -181,6 +165,37 @@ def _check_scenario(
     return scenario_id, []
 
 
+def column_lengths() -> dict[str, int]:
+    """The longest text each column may hold: the max_length of the model field it is saved in
+    (what the database would refuse, checked in the dry run instead)."""
+    question, choice, scenario = Question._meta, Choice._meta, CaseScenario._meta
+    fields = {
+        "external_id": question.get_field("external_id"),
+        "category": question.get_field("category"),
+        "source": question.get_field("source_reference"),
+        "scenario_id": scenario.get_field("external_id"),
+        **{f"question_{lang}": question.get_field("text") for lang in ("fr", "en")},
+        **{f"explanation_{lang}": question.get_field("explanation") for lang in ("fr", "en")},
+        **{f"scenario_title_{lang}": scenario.get_field("title") for lang in ("fr", "en")},
+        **{f"scenario_facts_{lang}": scenario.get_field("facts") for lang in ("fr", "en")},
+        **{
+            f"choice_{i}_{lang}": choice.get_field("text")
+            for i in range(1, MAX_CHOICES + 1)
+            for lang in ("fr", "en")
+        },
+    }
+    return {column: f.max_length for column, f in fields.items() if f.max_length}
+
+
+def _too_long(row: dict[str, str], lengths: dict[str, int]) -> list[str]:
+    return [
+        _("column “%(column)s” is longer than %(max)s characters (%(length)s)")
+        % {"column": column, "max": most, "length": len(row.get(column, "").strip())}
+        for column, most in lengths.items()
+        if len(row.get(column, "").strip()) > most
+    ]
+
+
 def check_rows(
     rows: list[dict[str, str]], *, known_scenarios: set[str] | None = None
 ) -> ImportReport:
@@ -190,8 +205,9 @@ def check_rows(
     known = known_scenarios or set()
     seen: dict[str, int] = {}
     kinds = {k.value for k in QuestionKind}
+    lengths = column_lengths()
     for index, row in enumerate(rows, start=2):
-        problems = []
+        problems = _too_long(row, lengths)
         external_id = row.get("external_id", "").strip()
         if not external_id:
             problems.append("l'identifiant (external_id) est vide")
@@ -451,17 +467,8 @@ def _scenario_cells(french: CaseScenario | None, english: CaseScenario | None) -
 
 
 def to_xlsx(rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "questions"
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    """The import format: formula-like texts neutralised (and read back as they were)."""
+    return spreadsheets.xlsx_bytes("questions", COLUMNS, rows)
 
 
 def export_bank(bank: QuestionBank) -> bytes:

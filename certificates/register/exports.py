@@ -1,14 +1,13 @@
 """The annual report pack: XLSX (a summary sheet, one sheet per breakdown, the detail list) and
-CSV (the detail list). Every text cell goes through the manager exports' formula neutraliser.
+CSV (the detail list), written by the platform's one export writer (people.spreadsheets): texts
+that would start a formula neutralised, dates as real dates, header rows frozen.
 
 `build_export(export)` is what the Celery task runs; it writes its progress on the
 RegisterExport row (the progress page reads the row, so it works with any cache)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import secrets
 from collections.abc import Callable
 
@@ -26,9 +25,9 @@ from certificates.register.definitions import (
     definitions,
 )
 from certificates.register.periods import Period, parse_period
-from courses.reports import neutralise
 from people.choices import Profession, Sex
 from people.models import Institution, Region
+from people.spreadsheets import XlsxBook, csv_bytes
 
 HEADLINE = ("people", *queries.MEASURES)
 PROGRESS_STEP_ROWS = 2000
@@ -101,8 +100,9 @@ def breakdown_rows(board: queries.Dashboard, dimension: str) -> list[list]:
     return rows
 
 
-def _date(day: datetime.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+def _date(day: datetime.date | None) -> datetime.date | str:
+    """A date cell (the writers show it as dd/mm/yyyy), or empty."""
+    return day or ""
 
 
 def detail_header(course_titles: dict) -> list[str]:
@@ -215,84 +215,56 @@ def _detail_progress(total: int, progress: Callable[[int], None]):
 
 
 def _csv(courses: dict, people, total: int, progress) -> tuple[bytes, int]:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 with the BOM
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([neutralise(h) for h in detail_header(courses)])
-    look, course_ids, step, count = _Lookups(), list(courses), _detail_progress(total, progress), 0
-    for person in people:
-        writer.writerow([neutralise(v) for v in detail_row(person, course_ids, look)])
-        count += 1
-        step(count)
-    return out.getvalue().encode("utf-8"), count
+    look, course_ids, step = _Lookups(), list(courses), _detail_progress(total, progress)
+    count = 0
+
+    def rows():
+        nonlocal count
+        for person in people:
+            yield detail_row(person, course_ids, look)
+            count += 1
+            step(count)
+
+    data = csv_bytes(detail_header(courses), rows())
+    return data, count
 
 
 def _xlsx(board, courses: dict, people, total: int, progress, params) -> tuple[bytes, int]:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def cells(sheet, values, *, header=False):
-        row = []
-        for value in values:
-            cell = WriteOnlyCell(
-                sheet, value=value if isinstance(value, int) else neutralise(value)
-            )
-            if header:
-                cell.font = bold
-            row.append(cell)
-        return row
-
-    summary = workbook.create_sheet(_("Summary"))
-    summary.append(cells(summary, [_("National training register")], header=True))
-    summary.append(cells(summary, [_("Period"), board.period.label()]))
-    summary.append(cells(summary, [_("Previous period"), board.previous_period.label()]))
-    summary.append(cells(summary, [_("Reference day"), _date(board.day)]))
-    summary.append(cells(summary, [_("Exported on"), _date(timezone.localdate())]))
+    book = XlsxBook()
+    summary = book.sheet(_("Summary"), widths=[45, 25, 20, 20])
+    summary.append([_("National training register")], bold=True)
+    summary.append([_("Period"), board.period.label()])
+    summary.append([_("Previous period"), board.previous_period.label()])
+    summary.append([_("Reference day"), _date(board.day)])
+    summary.append([_("Exported on"), _date(timezone.localdate())])
     filters = {k: v for k, v in params.items() if k not in ("period", "year", "start", "end")}
-    summary.append(
-        cells(summary, [_("Filters"), ", ".join(f"{k}={v}" for k, v in filters.items())])
-    )
+    summary.append([_("Filters"), ", ".join(f"{k}={v}" for k, v in filters.items())])
     summary.append([])
     summary.append(
-        cells(
-            summary,
-            [_("Figure"), _("This period"), _("Previous period"), _("Change")],
-            header=True,
-        )
+        [_("Figure"), _("This period"), _("Previous period"), _("Change")],
+        bold=True,
     )
     for row in headline_rows(board):
-        summary.append(cells(summary, row))
-    sheet_names = {}
+        summary.append(row)
     for dimension in queries.DIMENSIONS:
         summary.append([])
-        summary.append(cells(summary, breakdown_header(dimension), header=True))
+        summary.append(breakdown_header(dimension), bold=True)
         for row in breakdown_rows(board, dimension):
-            summary.append(cells(summary, row))
+            summary.append(row)
     summary.append([])
-    summary.append(cells(summary, [_("Definitions")], header=True))
+    summary.append([_("Definitions")], bold=True)
     for term, text in definitions():
-        summary.append(cells(summary, [str(term), str(text)]))
+        summary.append([str(term), str(text)])
 
     for dimension in queries.DIMENSIONS:
-        name = str(DIMENSION_LABELS[dimension])
-        sheet_names[dimension] = name
-        sheet = workbook.create_sheet(name)
-        sheet.append(cells(sheet, breakdown_header(dimension), header=True))
+        sheet = book.sheet(str(DIMENSION_LABELS[dimension]), breakdown_header(dimension))
         for row in breakdown_rows(board, dimension):
-            sheet.append(cells(sheet, row))
+            sheet.append(row)
 
-    detail = workbook.create_sheet(_("People"))
-    detail.append(cells(detail, detail_header(courses), header=True))
+    detail = book.sheet(_("People"), detail_header(courses))
     look, course_ids, step, count = _Lookups(), list(courses), _detail_progress(total, progress), 0
     for person in people:
-        # Plain values (every text neutralised): write-only cells cost more than tuples.
-        detail.append([neutralise(v) for v in detail_row(person, course_ids, look)])
+        detail.append(detail_row(person, course_ids, look))
         count += 1
         step(count)
-    data = io.BytesIO()
-    workbook.save(data)
-    return data.getvalue(), count
+    return book.save(), count

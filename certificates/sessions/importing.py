@@ -14,7 +14,7 @@ from certificates.models import TrainingSession
 from certificates.services import CertificateRefused
 from certificates.sessions.services import add_attendees
 from people.models import User
-from people.spreadsheets import SpreadsheetError, fold, read_rows
+from people.spreadsheets import SpreadsheetError, csv_bytes, fold, read_rows, xlsx_bytes
 
 COLUMNS = ["nom complet", "e-mail", "matricule"]
 FIELDS = ["full_name", "email", "matricule"]
@@ -182,19 +182,10 @@ def plans_as_dicts(plans: list[AttendanceRow]) -> list[dict]:
 
 
 def template_csv() -> bytes:
-    return ("\ufeff" + ";".join(COLUMNS) + "\r\n").encode("utf-8")
+    return csv_bytes(COLUMNS, [])
 
 
 def template_xlsx() -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Participants"
-    sheet.append(COLUMNS)
-    sheet.append(["Awa Diallo", "awa.diallo@example.ml", "P-2026-001"])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes(
+        "Participants", COLUMNS, [["Awa Diallo", "awa.diallo@example.ml", "P-2026-001"]]
+    )

@@ -2,9 +2,6 @@
 learner's history. Every object is read through `visible_to(user)`: another institution's
 person, cohort or assignment is a 404."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +14,7 @@ from courses.manager.forms import AssignmentForm
 from courses.models import Assignment, Enrolment, LessonProgress, ModuleCompletion
 from people.manager.access import manager_required
 from people.models import Cohort, Institution, User
+from people.spreadsheets import csv_bytes, xlsx_bytes
 
 
 @manager_required
@@ -92,25 +90,13 @@ def assignment_export(request, assignment_id, fmt):
     assignment = _assignment(request, assignment_id)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    table = reports.matrix_table(reports.progress_matrix(assignment))
+    header, rows = reports.matrix_table(reports.progress_matrix(assignment))
     name = f"progression-{assignment.pk}"
     if fmt == "csv":
-        out = io.StringIO()
-        out.write("\ufeff")
-        csv.writer(out, delimiter=";").writerows(table)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Progression"
-        for row in table:
-            sheet.append(row)
-        data = io.BytesIO()
-        workbook.save(data)
         response = HttpResponse(
-            data.getvalue(),
+            xlsx_bytes("Progression", header, rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -3,7 +3,6 @@ transaction. Messages are in French first (they are shown to the manager who upl
 
 from __future__ import annotations
 
-import io
 from dataclasses import asdict, dataclass, field
 
 from allauth.account.models import EmailAddress
@@ -20,7 +19,7 @@ from people.choices import MembershipRole, MembershipStatus, Profession, Sex
 from people.manager import services as cohort_services
 from people.models import Cohort, Institution, Membership, RosterImport, RosterImportStatus, User
 from people.roles import PRIVILEGED_GROUPS
-from people.spreadsheets import SpreadsheetError, fold, read_rows
+from people.spreadsheets import SpreadsheetError, csv_bytes, fold, read_rows, xlsx_bytes
 
 COLUMNS = ["nom complet", "e-mail", "matricule", "profession", "sexe", "cohorte"]
 FIELDS = ["full_name", "email", "matricule", "profession", "sex", "cohort"]
@@ -93,23 +92,22 @@ def read_roster(uploaded) -> list[dict]:
     )
 
 
+TEMPLATE_EXAMPLE = [
+    "Awa Diallo",
+    "awa.diallo@example.ml",
+    "P-2026-001",
+    "policier",
+    "F",
+    "Promotion 2026",
+]
+
+
 def template_csv() -> bytes:
-    return ("\ufeff" + ";".join(COLUMNS) + "\r\n").encode("utf-8")
+    return csv_bytes(COLUMNS, [])
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Roster"
-    sheet.append(COLUMNS)
-    sheet.append(
-        ["Awa Diallo", "awa.diallo@example.ml", "P-2026-001", "policier", "F", "Promotion 2026"]
-    )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_bytes("Roster", COLUMNS, [TEMPLATE_EXAMPLE])
 
 
 # --- Planning (the dry run) -------------------------------------------------------------------

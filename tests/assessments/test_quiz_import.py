@@ -102,9 +102,9 @@ def test_a_good_file_imports_once_and_reimporting_updates_without_duplicating():
 @pytest.mark.parametrize(
     ("content", "filename", "message"),
     [
-        (b"\x00\x01garbage", "q.xlsx", "n'a pas pu être lu"),
+        (b"\x00\x01garbage", "q.xlsx", "pas un classeur XLSX lisible"),
         (b"a,b\n1,2\n", "q.csv", "Colonnes obligatoires absentes"),
-        (b"external_id", "q.pdf", "Format non pris en charge"),
+        (b"external_id", "q.pdf", "Envoyez un fichier CSV ou XLSX"),
     ],
 )
 def test_an_unreadable_file_is_refused_in_french(content, filename, message):
