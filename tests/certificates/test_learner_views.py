@@ -12,6 +12,7 @@ from tests.factories import (
     InstitutionFactory,
     MembershipFactory,
     UserFactory,
+    manager_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +63,7 @@ def test_foreign_certificates_404_and_strangers_must_sign_in(client):
 
 def test_managers_download_their_institution_people_but_not_others(client):
     institution = InstitutionFactory()
-    manager = UserFactory()
-    MembershipFactory(user=manager, institution=institution, role="manager")
+    manager = manager_of(institution)  # with the second factor a manager's powers require
     member = UserFactory()
     MembershipFactory(user=member, institution=institution)
     own = CertificateFactory(holder=member)
