@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.FrenchFirstLocaleMiddleware",
@@ -80,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.RequireMFAMiddleware",
+    "people.middleware.AdminModelAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -236,12 +240,17 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = env.int("UPLOAD_DOCUMENT_MAX_MB", default=50) * 10
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# No Gravatar: avatars would be fetched from another host with a hash of each e-mail address.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the dashboard's check for a new Wagtail release (a request to wagtail.org from the browser).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # One way in (people/signin.py): page privacy by a shared password signs nobody in and would be
 # a second kind of sign-in; private pages are for signed-in people or groups.
 WAGTAIL_PRIVATE_PAGE_OPTIONS = {"SHARED_PASSWORD": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"SHARED_PASSWORD": False}
 
 # --- Accounts (django-allauth) -------------------------------------------------------------
 SITE_ID = 1
@@ -288,6 +297,52 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Pages that must be framed by our own pages (previews, the H5P player) say so per view.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): our own origin only, no inline script,
+# no CDN. A view that sets its own header keeps it (the H5P player's stricter ones). Framing is
+# left to X-Frame-Options: a frame-ancestors directive would override its per-view DENY.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
+# The Wagtail admin's widgets (choosers, date pickers, inline panels) and wagtail-localize still
+# write inline scripts and styles: under /admin/ only, and still no other host and no eval.
+CONTENT_SECURITY_POLICY_ADMIN_UPDATE = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+}
+# Browser features no page of the site uses, refused to every page and frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
 
 LOGGING = {
     "version": 1,

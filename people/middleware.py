@@ -3,6 +3,8 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -72,3 +74,58 @@ class RequireMFAMiddleware:
             ),
         )
         return redirect("mfa_activate_totp")
+
+
+class AdminModelAccessMiddleware:
+    """Wagtail's snippet choosers (`/admin/snippets/choose/<app>/<model>/`) and wagtail-localize's
+    snippet API (`/admin/localize/api/snippets/<app>/<model>/`) list every row of a model to
+    anyone who may enter the admin. They ask here what Wagtail's own snippet list asks: a
+    permission on the model (view, add, change or delete); the rows are then scoped by the
+    model's `visible_to` in its viewset (people/wagtail_hooks.py)."""
+
+    CHOOSER_PREFIX = "wagtailsnippetchoosers_"
+    LOCALIZE_API = {"snippets_api_listing", "snippets_api_detail"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._models = None
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def _chooser_models(self):
+        if self._models is None:
+            from django.apps import apps
+
+            self._models = {
+                f"{m._meta.app_label}_{m._meta.model_name}": m for m in apps.get_models()
+            }
+        return self._models
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if (
+            match is None
+            or not request.path_info.startswith("/admin/")
+            or not request.user.is_authenticated
+        ):
+            return None  # Wagtail sends visitors to sign in
+        model = None
+        for namespace in match.namespaces:
+            if namespace.startswith(self.CHOOSER_PREFIX):
+                model = self._chooser_models().get(namespace[len(self.CHOOSER_PREFIX) :])
+        if match.url_name in self.LOCALIZE_API and "wagtail_localize" in match.namespaces:
+            label = f"{view_kwargs.get('app_label')}_{view_kwargs.get('model_name')}"
+            model = self._chooser_models().get(label)
+            if model is None:
+                raise Http404
+        if model is None:
+            return None
+        opts = model._meta
+        user = request.user
+        if not any(
+            user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+            for action in ("view", "add", "change", "delete")
+        ):
+            raise PermissionDenied
+        return None

@@ -54,10 +54,18 @@ def withdraw_membership_request(*, user: User) -> int:
 
 @transaction.atomic
 def accept_membership(*, membership: Membership) -> Membership:
+    """Accept a request to join, as a learner (a request never brings a power with it)."""
     membership.status = MembershipStatus.ACTIVE
-    membership.save(update_fields=["status"])
+    membership.role = MembershipRole.LEARNER
+    membership.save(update_fields=["status", "role"])
     sync_manager_group(user=membership.user)
     return membership
+
+
+@transaction.atomic
+def decline_membership(*, membership: Membership) -> None:
+    """A manager declines a request to join: it is deleted (the person may ask again)."""
+    Membership.objects.filter(pk=membership.pk, status=MembershipStatus.REQUESTED).delete()
 
 
 @transaction.atomic

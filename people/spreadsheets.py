@@ -178,9 +178,10 @@ def _cell_text(value, line: int) -> str:
             _("Line %(line)s: a cell holds a null character, which cannot be saved.")
             % {"line": line}
         )
-    # What our exports neutralised (an apostrophe before = + - @) imports back as it was.
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
-        text = text[1:]
+    # What our exports neutralised (an apostrophe before = + - @, tab or carriage return, which
+    # XML reads back as a line feed) imports back as it was.
+    if len(text) > 1 and text[0] == "'" and text[1] in (*FORMULA_STARTS, "\n"):
+        text = text[1:].strip()
     return text
 
 

@@ -29,12 +29,19 @@ class CohortViewSet(SnippetViewSet):
     list_filter = ["institution"]
     search_fields = ["name"]
 
+    def get_queryset(self, request):
+        # Lists, choosers and the translation API show what the site's rule lets one see.
+        return Cohort.objects.visible_to(request.user)
+
 
 class MembershipViewSet(SnippetViewSet):
     model = Membership
     icon = "user"
     list_display = ["user", "institution", "role", "status"]
     list_filter = ["role", "status", "institution"]
+
+    def get_queryset(self, request):
+        return Membership.objects.visible_to(request.user)
 
 
 class PeopleViewSetGroup(SnippetViewSetGroup):

@@ -5,6 +5,12 @@ from people.manager import views
 urlpatterns = [
     path("", views.home, name="manager_home"),
     path("people/", views.people_list, name="manager_people"),
+    path("requests/", views.membership_requests, name="manager_requests"),
+    path(
+        "requests/<int:membership_id>/<str:decision>/",
+        views.answer_membership_request,
+        name="manager_request_answer",
+    ),
     path("cohorts/", views.cohort_list, name="manager_cohorts"),
     path("cohorts/<int:cohort_id>/", views.cohort_detail, name="manager_cohort"),
     path("cohorts/<int:cohort_id>/rename/", views.cohort_rename, name="manager_cohort_rename"),

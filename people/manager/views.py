@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from people import services as people_services
+from people.choices import MembershipStatus
 from people.manager import importing, services
 from people.manager.access import managed_institutions, manager_required
 from people.manager.forms import AddMembersForm, CohortForm, RenameCohortForm, RosterUploadForm
-from people.models import Cohort, RosterImport, RosterImportStatus, User
+from people.models import Cohort, Membership, RosterImport, RosterImportStatus, User
 from people.tasks import run_roster_import_task
 
 
@@ -27,9 +29,10 @@ def home(request):
 @manager_required
 def people_list(request):
     people = (
-        User.objects.visible_to(request.user)
+        User.objects.managed_by(request.user)
         .filter(memberships__institution__in=managed_institutions(request.user))
         .exclude(pk=request.user.pk)
+        .distinct()
         .order_by("full_name", "email")
     )
     query = request.GET.get("q", "").strip()
@@ -37,6 +40,53 @@ def people_list(request):
         people = people.filter(full_name__icontains=query) | people.filter(email__icontains=query)
     page = Paginator(people, 100).get_page(request.GET.get("page"))
     return render(request, "people/manager/people.html", {"page": page, "q": query})
+
+
+def _pending_requests(user):
+    """Requests to join the institutions `user` manages. A request shows who asks (name,
+    e-mail, profession, staff number), never their records: until it is accepted the person
+    is not one of the manager's people (`people.access`)."""
+    return (
+        Membership.objects.filter(
+            institution__in=managed_institutions(user), status=MembershipStatus.REQUESTED
+        )
+        .select_related("user", "institution")
+        .order_by("created_at")
+    )
+
+
+@manager_required
+def membership_requests(request):
+    return render(
+        request, "people/manager/requests.html", {"requests": _pending_requests(request.user)}
+    )
+
+
+@manager_required
+@require_POST
+def answer_membership_request(request, membership_id, decision):
+    if decision not in ("accept", "decline"):
+        raise Http404
+    membership = _pending_requests(request.user).filter(pk=membership_id).first()
+    if membership is None:
+        if not Membership.objects.filter(
+            pk=membership_id, institution__in=managed_institutions(request.user)
+        ).exists():
+            raise Http404
+        # Answered already: a double submit, or another manager of the institution.
+        messages.info(request, _("This request has already been answered."))
+        return redirect("manager_requests")
+    if decision == "accept":
+        people_services.accept_membership(membership=membership)
+        messages.success(
+            request,
+            _("%(name)s is now a member of %(institution)s.")
+            % {"name": membership.user.get_full_name(), "institution": membership.institution},
+        )
+    else:
+        people_services.decline_membership(membership=membership)
+        messages.success(request, _("The request has been declined."))
+    return redirect("manager_requests")
 
 
 @manager_required
