@@ -44,6 +44,8 @@ def _session(user, *, mfa: bool) -> str:
         authenticator = user.authenticator_set.get(type="totp")
         methods.append({"method": "mfa", "at": time.time(), "id": authenticator.pk, "type": "totp"})
     session[AUTHENTICATION_METHODS_SESSION_KEY] = methods
+    # allauth reads the records only for the user they were written for.
+    session["account_authentication_methods_user"] = str(user.pk)
     session.create()
     return session.session_key
 
