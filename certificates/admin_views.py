@@ -4,7 +4,6 @@ through the services)."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,11 +14,11 @@ from certificates.models import Certificate
 from certificates.services import CertificateRefused, issue_manual_certificate, revoke_certificate
 from certificates.views import pdf_response
 from courses.models import CoursePage
+from people.access import require_permission
 
 
 def _require(request, codename: str) -> None:
-    if not request.user.has_perm(f"certificates.{codename}"):
-        raise PermissionDenied
+    require_permission(request.user, f"certificates.{codename}")
 
 
 class ManualIssueForm(forms.Form):

@@ -158,6 +158,8 @@ class Access:
 
     @property
     def issues_certificates(self) -> bool:
+        """Manual and attendance certificates, revocation (the admin's certificate pages check
+        the same through the group's model permissions)."""
         return self.is_administrator
 
     @property
@@ -202,3 +204,12 @@ def forget_access(user) -> None:
     """After a change of the user's roles within the same request (services call it)."""
     if hasattr(user, "_access"):
         del user._access
+
+
+def require_permission(user, permission: str) -> None:
+    """The admin views' check of a model permission (e.g. "certificates.add_certificate"):
+    PermissionDenied when the user lacks it."""
+    from django.core.exceptions import PermissionDenied
+
+    if not user.has_perm(permission):
+        raise PermissionDenied

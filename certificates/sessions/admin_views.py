@@ -5,7 +5,6 @@ checks a permission, validates a form and calls one service."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,6 +22,7 @@ from certificates.sessions.forms import (
     SessionFilterForm,
     SessionForm,
 )
+from people.access import require_permission
 from people.models import Membership, User
 
 SEARCH_LIMIT = 30
@@ -30,8 +30,7 @@ IMPORT_KEY = "attendance-import-{}"
 
 
 def _require(request, codename: str) -> None:
-    if not request.user.has_perm(f"certificates.{codename}"):
-        raise PermissionDenied
+    require_permission(request.user, f"certificates.{codename}")
 
 
 def _report_added(request, added: int) -> None:
