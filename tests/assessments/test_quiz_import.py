@@ -3,14 +3,16 @@ nothing, re-import updates instead of duplicating; export in the same format; th
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.models import CaseScenario, Question
+from assessments.models import CaseScenario, Choice, Question
 from assessments.quizzes import importing
 from tests.factories import UserFactory, question_bank, quiz_question
+from tests.people import hostile_files
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +268,126 @@ def test_a_bad_case_scenario_row_is_refused_whole_in_french(rows, message):
 
     assert message in report.errors
     assert not Question.objects.exists() and not CaseScenario.objects.exists()
+
+
+# --- Every length the database checks is checked by the dry run -------------------------------
+
+
+@pytest.mark.parametrize(("column", "longest"), sorted(importing.column_lengths().items()))
+def test_a_value_longer_than_its_field_is_a_row_error_and_nothing_is_written(column, longest):
+    bank = question_bank()
+    content = _csv([_row("Q0"), {**_row("Q1"), column: "x" * (longest + 1)}])
+
+    dry_run = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=True)
+    report = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
+
+    expected = f"la colonne « {column} » dépasse {longest} caractères ({longest + 1})"
+    for result in (dry_run, report):
+        assert not result.ok
+        assert len(result.errors) == 1 and result.errors[0].startswith("Ligne 3 : ")
+        assert expected in result.errors[0]
+    assert not Question.objects.exists() and not CaseScenario.objects.exists()
+
+
+def test_the_lengths_come_from_the_models():
+    lengths = importing.column_lengths()
+    assert lengths["category"] == Question._meta.get_field("category").max_length == 100
+    assert lengths["choice_6_en"] == Choice._meta.get_field("text").max_length
+    assert lengths["scenario_title_fr"] == CaseScenario._meta.get_field("title").max_length
+    assert "question_fr" not in lengths  # a TextField: no length to check
+
+
+def test_a_long_category_imported_through_the_admin_is_a_french_row_error_not_a_500(client, editor):
+    client.force_login(editor)
+    bank = question_bank()
+    upload = io.BytesIO(_csv([_row("Q1", category="C" * 101)]))
+    upload.name = "questions.csv"
+
+    response = client.post(reverse("quiz_admin_import", args=[bank.pk]), {"file": upload})
+
+    assert response.status_code == 200
+    assert "la colonne « category » dépasse 100 caractères (101)" in response.content.decode()
+    assert not Question.objects.exists()
+
+
+# --- Hostile files, and the export's formulas ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (
+            hostile_files.declared_dimension_bomb(value_at_xfd=True),
+            "q.xlsx",
+            "La ligne 2 a une valeur en colonne XFD",
+        ),
+        (hostile_files.compressed_bomb(), "q.xlsx", "compressé plus de 100 fois"),
+        (
+            "external_id,type,question_fr,correct\nQ1,single,Quelle règle ?,1\n".encode("cp1252"),
+            "q.csv",
+            "pas enregistré en UTF-8 (ligne 2)",
+        ),
+    ],
+)
+def test_a_hostile_or_misencoded_file_is_refused_and_nothing_is_written(content, filename, message):
+    with pytest.raises(importing.ImportFileError, match=re.escape(message)):
+        importing.import_questions(
+            bank=question_bank(), content=content, filename=filename, dry_run=False
+        )
+    assert not Question.objects.exists()
+
+
+FORMULAS = {
+    "question": '=HYPERLINK("http://example.com","Cliquez")',
+    "choice": "=cmd|' /C calc'!A0",
+    "explanation": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "category": "+C1M1",
+    "case": "-Le cas",
+}
+
+
+def _bank_with_formulas():
+    bank = question_bank()
+    case = CaseScenario.objects.create(bank=bank, title=FORMULAS["case"], facts="=1+1")
+    question = quiz_question(
+        bank,
+        text=FORMULAS["question"],
+        category=FORMULAS["category"],
+        explanation=FORMULAS["explanation"],
+        scenario=case,
+    )
+    choice = question.choices.first()
+    choice.text = FORMULAS["choice"]
+    choice.save()
+    return bank, question
+
+
+def test_the_bank_export_writes_no_formula():
+    bank, _question = _bank_with_formulas()
+
+    sheet = load_workbook(io.BytesIO(importing.export_bank(bank))).active
+
+    values = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert not [v for v in values if isinstance(v, str) and v[:1] in "=+-@"]
+    for text in [*FORMULAS.values(), "=1+1"]:
+        assert "'" + text in values
+    assert sheet.freeze_panes == "A2"
+
+
+def test_a_bank_with_formula_like_texts_exports_and_imports_back_unchanged():
+    bank, question = _bank_with_formulas()
+
+    report = importing.import_questions(
+        bank=bank, content=importing.export_bank(bank), filename="bank.xlsx", dry_run=False
+    )
+
+    assert report.ok, report.errors
+    assert (report.created, report.updated) == (0, 1)
+    question.refresh_from_db()
+    assert question.text == FORMULAS["question"]
+    assert question.category == FORMULAS["category"]
+    assert question.explanation == FORMULAS["explanation"]
+    assert question.choices.first().text == FORMULAS["choice"]
+    assert (question.scenario.title, question.scenario.facts) == (FORMULAS["case"], "=1+1")
+    assert CaseScenario.objects.filter(bank=bank).count() == 1

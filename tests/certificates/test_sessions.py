@@ -26,6 +26,7 @@ from tests.factories import (
     manager_of,
     member_of,
 )
+from tests.people import hostile_files
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +246,30 @@ def test_a_bad_file_is_refused_with_a_french_message(name, content, message):
         importing.read_attendance_file(SimpleUploadedFile(name, content))
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: hostile_files.declared_dimension_bomb(value_at_xfd=True),
+            "La ligne 2 a une valeur en colonne XFD",
+        ),
+        (lambda: hostile_files.compressed_bomb(), "compressé plus de 100 fois"),
+        (lambda: hostile_files.many_rows(500_000), "plus de 4001 lignes, lignes vides comprises"),
+    ],
+)
+def test_a_hostile_workbook_is_refused_and_nothing_is_added(make, message):
+    session = TrainingSessionFactory()
+    with pytest.raises(CertificateRefused, match=message):
+        importing.read_attendance_file(SimpleUploadedFile("liste.xlsx", make()))
+    assert not session.attendances.exists()
+
+
+def test_an_attendance_csv_not_in_utf8_is_refused():
+    content = "nom complet;e-mail;matricule\r\nAïssata Traoré;a@exemple.ml;\r\n"
+    with pytest.raises(CertificateRefused, match="« CSV UTF-8 \\(délimité par des virgules\\) »"):
+        importing.read_attendance_file(SimpleUploadedFile("liste.csv", content.encode("cp1252")))
+
+
 # --- Admin pages ----------------------------------------------------------------------------
 
 
@@ -344,6 +369,11 @@ def test_the_import_template_opens_with_the_documented_columns(admin_client):
     response = admin_client.get("/admin/sessions/template/?format=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]] == importing.COLUMNS
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    rows = importing.read_attendance_file(SimpleUploadedFile("modele.xlsx", response.content))
+    assert rows == [
+        {"full_name": "Awa Diallo", "email": "awa.diallo@example.ml", "matricule": "P-2026-001"}
+    ]
     csv = admin_client.get("/admin/sessions/template/?format=csv")
     assert csv.content.decode("utf-8-sig").startswith("nom complet;e-mail;matricule")
 

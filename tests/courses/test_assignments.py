@@ -296,6 +296,37 @@ def test_exports_neutralise_formulas(client, school, manager, cohort):
     assert '\'=HYPERLINK("http://x")' in values
 
 
+def test_exports_write_the_due_date_as_a_date_under_a_frozen_header(
+    client, school, manager, cohort
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    learner = member_of(school, full_name="=cmd|' /C calc'!A0", matricule="@SUM(A1)")
+    cohort.members.add(learner)
+    course, _modules, _lessons = course_with_lessons(modules=1, lessons=1)
+    assignment = assignments.assign(
+        assigned_by=manager, institution=school, course=course, cohort=cohort, due_on=TODAY
+    )
+    client.force_login(manager)
+
+    response = client.get(reverse("manager_assignment_export", args=[assignment.pk, "xlsx"]))
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    row = [cell for cell in sheet[2]]
+    assert [row[0].value, row[2].value] == ["'=cmd|' /C calc'!A0", "'@SUM(A1)"]
+    due = next(cell for cell in row if isinstance(cell.value, datetime.datetime))
+    assert due.value.date() == TODAY and due.number_format == "DD/MM/YYYY"
+    assert all(cell.data_type != "f" for r in sheet.iter_rows() for cell in r)
+
+    text = client.get(
+        reverse("manager_assignment_export", args=[assignment.pk, "csv"])
+    ).content.decode("utf-8-sig")
+    assert text.splitlines()[1].startswith("'=cmd|' /C calc'!A0;")
+    assert ";'@SUM(A1);" in text and ";02/03/2026;" in text
+
+
 def test_matrix_renders_in_constant_queries(client, school, manager):
     course, modules, lessons = course_with_lessons(modules=12, lessons=1)
 

@@ -6,12 +6,13 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from people.choices import Profession
 from people.manager import importing
 from people.models import Cohort, Membership, RosterImport, RosterImportStatus, User
 from tests.factories import InstitutionFactory, manager_of, member_of
+from tests.people import hostile_files
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,48 @@ def test_a_malformed_upload_gets_a_french_message_and_changes_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not RosterImport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (
+            lambda: SimpleUploadedFile(
+                "liste.xlsx", hostile_files.declared_dimension_bomb(value_at_xfd=True)
+            ),
+            "La ligne 2 a une valeur en colonne XFD",
+        ),
+        (
+            lambda: SimpleUploadedFile("liste.xlsx", hostile_files.many_rows(1_500_000)),
+            "Décompressé, ce classeur occupe 25 Mo (20 Mo au plus)",
+        ),
+        (
+            lambda: SimpleUploadedFile(
+                "liste.csv", (HEADER + "\nAïssata Traoré;aissata@exemple.ml;;;;\n").encode("cp1252")
+            ),
+            "enregistré en UTF-8 (ligne 2)",
+        ),
+    ],
+)
+def test_a_hostile_or_misencoded_upload_is_refused_and_writes_nothing(
+    client, manager, make, message
+):
+    people = User.objects.count()
+    response = upload(client, manager, make())
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not RosterImport.objects.exists()
+    assert User.objects.count() == people
+
+
+def test_the_templates_have_a_frozen_header_and_read_back_as_an_empty_roster(client, manager):
+    client.force_login(manager)
+    workbook = client.get(reverse("manager_import_template", args=["xlsx"])).content
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    assert [c.value for c in sheet[1]] == importing.COLUMNS
+    rows = importing.read_roster(SimpleUploadedFile("modele.xlsx", workbook))
+    assert rows == [dict(zip(importing.FIELDS, importing.TEMPLATE_EXAMPLE, strict=True))]
 
 
 def test_templates_can_be_downloaded(client, manager):

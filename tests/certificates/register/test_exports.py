@@ -1,6 +1,7 @@
 """Exports: logged, built in a task, totals equal to the dashboard's, formulas neutralised."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -112,6 +113,30 @@ def test_exports_neutralise_spreadsheet_formulas(
     )
     row = next(r for r in rows if "HYPERLINK" in r[0])
     assert row[0].startswith("'=") and row[2] == "'+33"
+
+
+def test_exports_write_real_dates_under_a_frozen_header_and_neutralise_dde(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    dde = "=cmd|' /C calc'!A0"
+    register_data.p1.full_name = dde
+    register_data.p1.save(update_fields=["full_name"])
+    client.force_login(committee_member())
+
+    record = _export(client, django_capture_on_commit_callbacks, format="xlsx", **PERIOD)
+    workbook = load_workbook(io.BytesIO(_download(client, record)))
+    people = workbook["Personnes"]
+    assert people.freeze_panes == "A2" and people["A1"].font.bold
+    row = next(r for r in people.iter_rows(min_row=2) if r[0].value == "'" + dde)
+    dates = [cell for cell in row if isinstance(cell.value, datetime.datetime)]
+    assert datetime.datetime(2026, 3, 31) in [cell.value for cell in dates]  # noqa: DTZ001
+    assert all(cell.number_format == "DD/MM/YYYY" for cell in dates)
+    assert all(cell.data_type != "f" for sheet in workbook for r in sheet for cell in r)
+
+    record = _export(client, django_capture_on_commit_callbacks, format="csv", **PERIOD)
+    text = _download(client, record).decode("utf-8-sig")
+    line = next(line for line in text.splitlines() if "calc" in line)
+    assert line.startswith("'" + dde + ";") and ";31/03/2026;" in line
 
 
 def test_a_manager_exports_only_their_institutions(
