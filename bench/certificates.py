@@ -31,6 +31,9 @@ os.environ.setdefault("CELERY_RESULT_BACKEND", "")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
 os.environ.setdefault("EMAIL_URL", "dummymail://")
 os.environ.setdefault("DJANGO_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-certificates-"))
+os.environ.setdefault(
+    "DJANGO_PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-certificates-private-")
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 

@@ -88,6 +88,7 @@ def environment(database: str, port: int) -> dict[str, str]:
         DJANGO_DEBUG="0",
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DJANGO_MEDIA_ROOT=str(Path(tempfile.gettempdir()) / "formation-bench-media"),
+        DJANGO_PRIVATE_MEDIA_ROOT=str(Path(tempfile.gettempdir()) / "formation-bench-private"),
         EMAIL_URL="dummymail://",
         # Behind a proxy in production: rate limits read the client from X-Forwarded-For.
         ALLAUTH_TRUSTED_PROXY_COUNT="1",
