@@ -46,14 +46,9 @@ class CertificateQuerySet(models.QuerySet):
         """The certificates of the people `user` may see (people.User.objects.visible_to):
         their own; a manager's institutions' people; everyone's for the committee and
         administrators."""
-        from people.models import User
-        from people.roles import sees_everyone
+        from people.access import scope_to_people
 
-        if not user.is_authenticated:
-            return self.none()
-        if sees_everyone(user):
-            return self
-        return self.filter(holder__in=User.objects.visible_to(user))
+        return scope_to_people(self, user, "holder")
 
     def of(self, user) -> CertificateQuerySet:
         return self.filter(holder=user)
