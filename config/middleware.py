@@ -1,6 +1,9 @@
+import functools
+
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.urls import is_valid_path
+from django.urls import is_valid_path, reverse
 from django.utils import translation
 
 
@@ -37,3 +40,42 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Sends `Permissions-Policy` (settings.PERMISSIONS_POLICY: feature → allowed origins, an
+    empty list refusing the feature everywhere) on every response that has none of its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware: settings.CONTENT_SECURITY_POLICY on every response that has no
+    header of its own, plus settings.CONTENT_SECURITY_POLICY_ADMIN_UPDATE on the Wagtail admin's
+    pages, whose widgets still write inline scripts and styles. Page previews are rendered through
+    the whole middleware chain with the page's own URL, so they get the site's policy."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        if request.path_info.startswith(_admin_prefix()):
+            update = dict(settings.CONTENT_SECURITY_POLICY_ADMIN_UPDATE)
+            for directive, sources in (parts.update or {}).items():
+                update[directive] = [*update.get(directive, []), *sources]
+            parts.update = update
+        return parts
+
+
+@functools.cache
+def _admin_prefix() -> str:
+    return reverse("wagtailadmin_home")
