@@ -41,19 +41,25 @@ MAX_BODY = 256 * 1024
 RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 LIBRARY_FOLDER = re.compile(r"^(?P<name>[A-Za-z][\w.-]*)-(?P<major>\d+)\.(?P<minor>\d+)$")
 
-# Only our own scripts and the player's; H5P sets inline styles, so styles allow them. No
-# 'unsafe-eval': h5p-standalone 3.8.2 and H5P core do not need it.
+# The player's page. `sandbox allow-scripts` gives it an opaque origin even when it is opened on
+# its own, not in the lesson's sandboxed frame: it never runs as the site, never with the
+# learner's cookies. Scripts come only from our origin (the player's and the package's files);
+# 'unsafe-eval' is allowed in this page only, because H5P libraries need it (EmbeddedJS, used
+# by MultiChoice, QuestionSet, InteractiveVideo, CoursePresentation, builds templates with
+# `new Function`): code that eval runs has the same opaque origin and the same limits as the
+# libraries, so it gains nothing they do not already have. H5P sets inline styles.
 EMBED_CSP = "; ".join(
     [
+        "sandbox allow-scripts",
         "default-src 'none'",
-        "script-src 'self'",
+        "script-src 'self' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "media-src 'self' data: blob:",
         "font-src 'self' data:",
         "connect-src 'self'",
         "frame-ancestors 'self'",
-        "base-uri 'none'",
+        "base-uri 'self'",
         "form-action 'none'",
     ]
 )
@@ -107,9 +113,26 @@ def embed(request: HttpRequest, content_hash: str) -> HttpResponse:
     return response
 
 
-@require_GET
-def package_file(request: HttpRequest, content_hash: str, path: str) -> FileResponse:
+def _cors(response: HttpResponse) -> HttpResponse:
+    # The sandboxed player has origin `null`: its fetches of JSON, fonts and sounds are CORS
+    # requests. The files are the same for everyone and addressed by content hash, never by the
+    # session, and no credentials are ever allowed.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "Content-Length, Content-Range, Accept-Ranges"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
+def package_file(request: HttpRequest, content_hash: str, path: str) -> HttpResponse:
     activity = _approved_activity(content_hash)
+    if request.method == "OPTIONS":
+        # A CORS preflight (a library fetching a sound with a Range header, for instance).
+        response = _cors(HttpResponse(status=204))
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Range, Content-Type, Accept, X-Requested-With"
+        response["Access-Control-Max-Age"] = "86400"
+        response["Allow"] = "GET, HEAD, OPTIONS"
+        return response
     if path == "h5p.json":
         name = activity.storage_path("h5p.json")
     elif path.startswith("content/") and path[len("content/") :] in activity.content_files:
@@ -136,9 +159,7 @@ def package_file(request: HttpRequest, content_hash: str, path: str) -> FileResp
         default_storage.open(name, "rb"), content_type=content_type
     )
     response["Accept-Ranges"] = "bytes"
-    # The sandboxed player has origin `null`: its fetches of JSON and fonts are CORS requests.
-    # The files are the same for everyone and addressed by content hash, never by the session.
-    response["Access-Control-Allow-Origin"] = "*"
+    _cors(response)
     response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = "public, max-age=86400"
     return response

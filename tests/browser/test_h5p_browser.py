@@ -90,3 +90,38 @@ def test_learner_plays_an_activity_in_the_sandbox_and_the_result_is_recorded(
     expect(page.get_by_text("Vous avez terminé cette leçon.")).to_be_visible()
     page.get_by_role("button", name="Commencer l'activité").click()
     expect(page.frame_locator("iframe[sandbox]").get_by_text("Clics : 1")).to_be_visible()
+
+
+def test_an_activity_that_cannot_start_says_so_and_offers_the_way_forward(page, live_server):
+    import io
+
+    from assessments.h5p import services
+    from tests.factories import build_zip, course_with_lessons, h5p_package_files
+
+    files = h5p_package_files(title="Activité cassée")
+    files["H5P.TestButton-1.0/test-button.js"] = b"throw new Error('cette bibliotheque casse');"
+    activity = services.import_h5p_package(file=io.BytesIO(build_zip(files)))
+    for library in activity.libraries.all():
+        services.approve_h5p_library(library=library, approved_by=None)
+    services.publish_h5p_activity(activity=activity)
+    course, _modules, lessons = course_with_lessons(modules=1, lessons=2)
+    lessons[0].body = [h5p_block(activity)]
+    lessons[0].save_revision().publish()
+    learner = UserFactory()
+    course_services.enrol(user=learner, course=course)
+    _sign_in(page, live_server, learner)
+
+    page.goto(lessons[0].url)
+    page.get_by_role("button", name="Commencer l'activité").click()
+
+    failure = page.locator("[data-h5p-failed]")
+    expect(failure).to_be_visible()
+    expect(failure).to_contain_text("L'activité n'a pas pu démarrer.")
+    expect(page.get_by_text("Vérifiez votre connexion")).to_have_count(0)
+    expect(failure.get_by_role("link", name=lessons[1].title)).to_have_attribute(
+        "href", lessons[1].url
+    )
+    failure.get_by_role("button", name="Réessayer").click()
+    expect(page.locator("iframe[sandbox]")).to_have_count(1)
+    expect(failure).to_be_visible()
+    assert not XAPIStatement.objects.exists()

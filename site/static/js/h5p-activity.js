@@ -7,6 +7,7 @@
   if (window.h5pActivityInstalled) return;
   window.h5pActivityInstalled = true;
 
+  var START_TIMEOUT = 45000;  // a slow connection loads a large package for a long time
   var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   var MAX_STATE = 64 * 1024;
   var players = [];
@@ -43,6 +44,19 @@
     player.status.textContent = player.button.getAttribute("data-msg-" + key) || "";
   }
 
+  function failed(player) {
+    // The activity could not start: say so, and offer a retry and the lesson's way forward.
+    if (player.started) return;
+    player.status.textContent = "";
+    if (player.failure) player.failure.hidden = false;
+  }
+
+  function started(player) {
+    player.started = true;
+    window.clearTimeout(player.timer);
+    if (player.failure) player.failure.hidden = true;
+  }
+
   function isObject(value) { return value !== null && typeof value === "object" && !Array.isArray(value); }
 
   function validStatement(statement) {
@@ -60,6 +74,8 @@
     var data = event.data;
     if (data.type === "h5p:ready") {
       player.frame.contentWindow.postMessage({ type: "h5p:start", state: player.state }, "*");
+    } else if (data.type === "h5p:started") {
+      started(player);
     } else if (data.type === "h5p:xapi" && validStatement(data.statement)) {
       var statement = data.statement;
       // Only results go to the server: the intake refuses a statement without one.
@@ -75,7 +91,7 @@
     } else if (data.type === "h5p:resize" && typeof data.height === "number" && isFinite(data.height)) {
       player.frame.style.height = Math.min(Math.max(Math.round(data.height), 150), 10000) + "px";
     } else if (data.type === "h5p:error") {
-      say(player, "error");
+      failed(player);
     }
   }
 
@@ -83,6 +99,10 @@
     var section = button.closest("[data-h5p-activity]");
     var player = {
       button: button,
+      section: section,
+      started: false,
+      timer: null,
+      failure: section.querySelector("[data-h5p-failed]"),
       status: section.querySelector("[data-h5p-status]"),
       statementsUrl: button.getAttribute("data-statements-url"),
       stateUrl: button.getAttribute("data-state-url"),
@@ -108,15 +128,34 @@
       frame.src = button.getAttribute("data-embed-url");
       players.push(player);
       section.querySelector("[data-h5p-frame]").appendChild(frame);
+      player.timer = window.setTimeout(function () { failed(player); }, START_TIMEOUT);
       button.parentNode.hidden = true;
       player.status.textContent = "";
       frame.focus();
     });
   }
 
+  function retry(section) {
+    // Start again from scratch: a new frame, as on the first click.
+    for (var i = players.length - 1; i >= 0; i--) {
+      if (players[i].section === section) {
+        window.clearTimeout(players[i].timer);
+        players[i].frame.remove();
+        players.splice(i, 1);
+      }
+    }
+    section.querySelector("[data-h5p-failed]").hidden = true;
+    var button = section.querySelector("[data-h5p-start]");
+    button.disabled = false;
+    open(button);
+  }
+
   window.addEventListener("message", onMessage);
   document.addEventListener("click", function (event) {
-    var button = event.target.closest ? event.target.closest("[data-h5p-start]") : null;
+    if (!event.target.closest) return;
+    var button = event.target.closest("[data-h5p-start]");
     if (button && !button.disabled) open(button);
+    var again = event.target.closest("[data-h5p-retry]");
+    if (again) retry(again.closest("[data-h5p-activity]"));
   });
 })();

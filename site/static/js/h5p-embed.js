@@ -84,15 +84,29 @@
         reportState();
       });
       H5P.init(document.body);
+      // H5P.init swallows a content type that fails to start: it leaves no instance.
+      if (!H5P.instances || !H5P.instances.length) {
+        throw new Error("the content type did not start");
+      }
+      post({ type: "h5p:started" });
       reportHeight();
       if (window.ResizeObserver) {
         new ResizeObserver(reportHeight).observe(document.getElementById("h5p-container"));
       }
       window.setInterval(reportState, 3000);
     }).catch(function (error) {
+      reportedError = true;
       post({ type: "h5p:error", message: String(error && error.message || error) });
     });
   }
+
+  // A script error before the player has started means the activity cannot start.
+  var reportedError = false;
+  window.addEventListener("error", function (event) {
+    if (!config || reportedError || (window.H5P && H5P.instances && H5P.instances.length)) return;
+    reportedError = true;
+    post({ type: "h5p:error", message: String(event.message || "script error") });
+  });
 
   window.addEventListener("message", function (event) {
     if (!config || event.source !== window.parent || event.origin !== config.parentOrigin) return;
