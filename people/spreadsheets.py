@@ -132,13 +132,7 @@ def _rows(lines, *, headers, fields, required_any, required, missing_columns_mes
     rows = []
     for number, cells in lines:
         if number > limits.max_lines:
-            raise SpreadsheetError(
-                _(
-                    "The file has more than %(max)s lines, empty ones included: delete the empty "
-                    "lines or split the file."
-                )
-                % {"max": limits.max_lines}
-            )
+            raise _too_many_lines(limits)
         values = [_cell_text(cell, number) for cell in cells]
         if not any(values):
             continue
@@ -164,6 +158,16 @@ def _rows(lines, *, headers, fields, required_any, required, missing_columns_mes
     if not rows:
         raise SpreadsheetError(_("The file has no rows under its column names."))
     return rows
+
+
+def _too_many_lines(limits: _Limits) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The file has more than %(max)s lines, empty ones included: delete the empty "
+            "lines or split the file."
+        )
+        % {"max": limits.max_lines}
+    )
 
 
 def _cell_text(value, line: int) -> str:
@@ -466,8 +470,7 @@ class _Sheet(_Handler):
             reference = attributes.get("r")
             self.line = int(reference) if reference else self.line + 1
             if self.line > self.limits.max_lines:
-                self.rows.append((self.line, []))  # the reader refuses the file at this line
-                self.done = True
+                raise _too_many_lines(self.limits)
             self.values, self.column = [], 0
 
     def text(self, data):
@@ -481,7 +484,7 @@ class _Sheet(_Handler):
             self.collect = None
         elif name == "rPh":
             self.phonetic -= 1
-        elif name == "row" and not self.done:
+        elif name == "row":
             self.rows.append((self.line, self.values))
         elif name == "sheetData":
             self.done = True
