@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.widgets import ListingButton
@@ -9,6 +10,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from assessments.evidence import course_evidence
 from assessments.h5p import admin_views
 from assessments.h5p.permissions import can_approve_libraries, can_preview_h5p, can_view_h5p_results
 from assessments.models import CaseScenario, H5PActivity, H5PLibrary, Question, QuestionBank, Quiz
@@ -87,6 +89,21 @@ def register_h5p_admin_urls():
         ),
         path("h5p/results/", admin_views.ResultsView.as_view(), name="h5p_admin_results"),
     ]
+
+
+@hooks.register("before_edit_page")
+def warn_about_courses_without_server_graded_evidence(request, page):
+    """On a course and its pages: a course completed on H5P results alone issues no certificate
+    (`assessments.evidence`); the editor is told while there is still time to add a quiz."""
+    if request.method != "GET":
+        return None
+    from courses.services import course_of
+
+    course = course_of(page)
+    warning = course_evidence(course).warning() if course is not None else ""
+    if warning:
+        messages.warning(request, warning)
+    return None
 
 
 class ResultsMenuItem(MenuItem):

@@ -14,10 +14,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from wagtail.log_actions import log
 
+from assessments.evidence import course_evidence
 from certificates.codes import new_code
 from certificates.models import Attendance, Certificate, add_months
 from courses.models import CoursePage, Enrolment
 from people.models import User
+
+
+def holder_name_of(user: User) -> str:
+    """The name a certificate prints for `user`: their full name, never their e-mail address
+    (empty when they have given none: nothing official is issued to them then)."""
+    return " ".join((user.full_name or "").split())
+
+
+def _refuse_unnamed(user: User) -> None:
+    if not holder_name_of(user):
+        raise CertificateRefused(
+            _(
+                "%(account)s has no full name: a certificate must name its holder. Ask them to "
+                "fill in their profile, or enter their name in the admin (Users), then issue it."
+            )
+            % {"account": user.email}
+        )
 
 
 class CertificateRefused(Exception):
@@ -92,21 +110,32 @@ def _enqueue_render(certificate: Certificate) -> None:
     render_certificate_pdf_task.delay_on_commit(certificate.pk)
 
 
-def issue_certificate(*, enrolment: Enrolment) -> Certificate:
+def issue_certificate(*, enrolment: Enrolment) -> Certificate | None:
     """The certificate of a completed enrolment: created once, whatever the number of calls
-    (duplicated signal, concurrent completion); the PDF is rendered after commit."""
+    (duplicated signal, concurrent completion); the PDF is rendered after commit.
+
+    A learner without a full name gets none yet (None): the completion stays recorded, and the
+    certificate is issued when the name is given (`issue_waiting_certificates`)."""
     existing = Certificate.objects.filter(enrolment=enrolment).first()
     if existing:
         return existing
     if not enrolment.is_completed:
         raise CertificateRefused(_("The course is not completed: no certificate can be issued."))
     course = _canonical_course(enrolment.course)
+    evidence = course_evidence(course)
+    if not evidence.earns_certificate:
+        # H5P results alone (computed in the browser, forgeable) never earn a certificate.
+        raise CertificateRefused(evidence.warning())
+    holder_name = holder_name_of(enrolment.user)
+    if not holder_name:
+        return None
     today = timezone.localdate()
     try:
         with transaction.atomic():
             certificate = _create(
                 enrolment=enrolment,
                 holder=enrolment.user,
+                holder_name=holder_name,
                 course=course,
                 course_version=course.version,
                 issued_on=today,
@@ -128,12 +157,14 @@ def issue_manual_certificate(
     reason = (reason or "").strip()
     if not reason:
         raise CertificateRefused(_("Give the reason for issuing this certificate by hand."))
+    _refuse_unnamed(holder)
     course = _canonical_course(course)
     today = timezone.localdate()
     with transaction.atomic():
         certificate = _create(
             enrolment=None,
             holder=holder,
+            holder_name=holder_name_of(holder),
             course=course,
             course_version=course.version,
             issued_on=today,
@@ -196,13 +227,20 @@ def issue_attendance_certificate_once(
     course = _canonical_course(session.course)
     reason = attendance_reason(session)
     with transaction.atomic():
-        locked = Attendance.objects.select_for_update().get(pk=attendance.pk)
+        locked = (
+            Attendance.objects.select_for_update(of=("self",))
+            .select_related("person")
+            .get(pk=attendance.pk)
+        )
         if locked.certificate_id:
             attendance.certificate = locked.certificate
             return locked.certificate, False
+        person = locked.person
+        _refuse_unnamed(person)
         certificate = _create(
             enrolment=None,
-            holder_id=locked.person_id,
+            holder=person,
+            holder_name=holder_name_of(person),
             course=course,
             course_version=course.version,
             issued_on=session.ends_on,
@@ -255,3 +293,116 @@ def request_pdf(*, certificate: Certificate, user: User | None) -> Certificate:
         render_certificate_pdf(certificate.pk, requested_by=user)
         certificate.refresh_from_db()
     return certificate
+
+
+def _rerender_after_commit(certificate: Certificate, *, user: User | None) -> None:
+    """Render the PDF again once the row is committed (the person correcting it is waiting; a
+    render that fails leaves the PDF stale, and the periodic sweep renders it again)."""
+    from certificates.tasks import render_certificate_pdf
+
+    transaction.on_commit(
+        lambda: render_certificate_pdf(certificate.pk, requested_by=user), robust=True
+    )
+
+
+def correct_holder_name(
+    *,
+    certificate: Certificate,
+    name: str,
+    reason: str,
+    corrected_by: User,
+    update_profile: bool = False,
+) -> Certificate:
+    """A staff correction of the name printed on a certificate. The code and the issue date do
+    not change; the PDF is rendered again (a new SHA-256) and the audit log keeps the old name,
+    the old hash, the reason and who did it; the verification page shows « corrigée le … ».
+    With `update_profile`, the holder's profile takes the corrected name too."""
+    name = " ".join((name or "").split())
+    reason = (reason or "").strip()
+    if not name:
+        raise CertificateRefused(_("Give the name as it must appear on the certificate."))
+    if len(name) > Certificate._meta.get_field("holder_name").max_length:
+        raise CertificateRefused(_("This name is too long (200 characters at most)."))
+    if not reason:
+        raise CertificateRefused(_("Give the reason for the correction."))
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at:
+            raise CertificateRefused(_("This certificate is revoked: its name is not corrected."))
+        if name == certificate.holder_name:
+            raise CertificateRefused(_("The certificate already bears this name."))
+        previous = {
+            "previous_name": certificate.holder_name,
+            "previous_sha256": certificate.pdf_sha256,
+        }
+        certificate.holder_name = name
+        certificate.name_corrected_at = timezone.now()
+        certificate.pdf_rendered_at = None  # stale until rendered again
+        certificate.save(update_fields=["holder_name", "name_corrected_at", "pdf_rendered_at"])
+        log(
+            instance=certificate,
+            action="certificates.correct_name",
+            user=corrected_by,
+            data={**previous, "name": name, "reason": reason, "profile_updated": update_profile},
+        )
+        if update_profile:
+            holder = User.objects.get(pk=certificate.holder_id)
+            holder.full_name = name
+            holder.save(update_fields=["full_name"])
+        _rerender_after_commit(certificate, user=corrected_by)
+    return certificate
+
+
+def record_holder_names(*, user: User) -> list[Certificate]:
+    """The holder has given their name: their certificates issued without one (older data)
+    take it, and their PDFs are rendered again (the audit log keeps the old hash)."""
+    name = holder_name_of(user)
+    if not name:
+        return []
+    recorded = []
+    with transaction.atomic():
+        for certificate in Certificate.objects.select_for_update().filter(
+            holder=user, holder_name="", revoked_at__isnull=True
+        ):
+            previous_sha256 = certificate.pdf_sha256
+            certificate.holder_name = name
+            certificate.pdf_rendered_at = None
+            certificate.save(update_fields=["holder_name", "pdf_rendered_at"])
+            log(
+                instance=certificate,
+                action="certificates.record_name",
+                user=None,
+                data={"name": name, "previous_sha256": previous_sha256},
+            )
+            _rerender_after_commit(certificate, user=None)
+            recorded.append(certificate)
+    return recorded
+
+
+def waiting_enrolments():
+    """Completed enrolments whose certificate waits for the learner's full name."""
+    from courses.models import EnrolmentStatus
+
+    return Enrolment.objects.filter(status=EnrolmentStatus.COMPLETED, certificate__isnull=True)
+
+
+def issue_waiting_certificates(*, user: User) -> list[Certificate]:
+    """The holder has given their name: the certificates of the courses they completed without
+    one are issued now (each through issue_certificate, so twice issues nothing more)."""
+    if not holder_name_of(user):
+        return []
+    issued = []
+    for enrolment in waiting_enrolments().filter(user=user).select_related("user"):
+        try:
+            certificate = issue_certificate(enrolment=enrolment)
+        except CertificateRefused:
+            continue  # e.g. a course completed on H5P results alone: never a certificate
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
+
+
+def name_given(*, user: User) -> None:
+    """What waits for a holder's name, done once it is known (certificates/receivers.py)."""
+    record_holder_names(user=user)
+    issue_waiting_certificates(user=user)
