@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 import tempfile
 from collections.abc import Iterator
@@ -337,17 +338,35 @@ class StatementRefused(ValidationError):
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _activity_uuid(object_id: str) -> UUID | None:
-    path = urlsplit(object_id).path
-    if not path.startswith(ACTIVITY_IRI_PREFIX):
-        return None
+    """A finite JSON number (the intake's parser already refuses NaN and Infinity; a huge
+    integer does not fit a float)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
     try:
-        return UUID(path[len(ACTIVITY_IRI_PREFIX) :].rstrip("/"))
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _activity_uuid(object_id: str, host: str) -> UUID | None:
+    """The activity an object IRI names: `http(s)://<our host>/h5p/activities/<uuid>` (with a
+    `?subContentId=` for a question inside it); None for any other IRI, another host's first."""
+    try:
+        parts = urlsplit(object_id)
     except ValueError:
         return None
+    if parts.scheme not in ("http", "https") or parts.netloc.lower() != host.lower():
+        return None
+    if not parts.path.startswith(ACTIVITY_IRI_PREFIX):
+        return None
+    try:
+        return UUID(parts.path[len(ACTIVITY_IRI_PREFIX) :].rstrip("/"))
+    except ValueError:
+        return None
+
+
+# Scaled scores are rounded by H5P (4 decimals); a wider gap is another score than raw/max says.
+SCALED_TOLERANCE = 0.01
 
 
 def _score(result: dict) -> dict[str, float | None]:
@@ -365,12 +384,14 @@ def _score(result: dict) -> dict[str, float | None]:
             )
         values[name] = float(value) if value is not None else None
     low, high, raw, scaled = values["min"], values["max"], values["raw"], values["scaled"]
+    if high is not None and high <= 0:
+        raise StatementRefused(_("The maximum score must be greater than zero."))
+    if low is not None and low < 0:
+        raise StatementRefused(_("The minimum score cannot be negative."))
     if low is not None and high is not None and low > high:
         raise StatementRefused(_("The minimum score is greater than the maximum score."))
     if raw is not None and (
-        (low is not None and raw < low)
-        or (high is not None and raw > high)
-        or (high is None and raw < 0)
+        (low is not None and raw < low) or (high is not None and raw > high) or raw < 0
     ):
         raise StatementRefused(
             _("The score %(raw)s is outside its range [%(min)s, %(max)s].")
@@ -382,23 +403,128 @@ def _score(result: dict) -> dict[str, float | None]:
         )
     if scaled is not None and not -1 <= scaled <= 1:
         raise StatementRefused(_("The scaled score must be between -1 and 1."))
-    if scaled is None and raw is not None and high:
-        values["scaled"] = max(-1.0, min(1.0, raw / high))
+    if raw is not None and high is not None:
+        expected = raw / high
+        if scaled is None:
+            values["scaled"] = expected
+        elif abs(scaled - expected) > SCALED_TOLERANCE:
+            raise StatementRefused(
+                _("The scaled score %(scaled)s does not match the score %(raw)s out of %(max)s.")
+                % {"scaled": scaled, "raw": raw, "max": high}
+            )
+    elif scaled is not None and scaled < 0:
+        raise StatementRefused(_("A scaled score without its raw score cannot be negative."))
     return values
+
+
+def _learner_may_record(*, user, lesson: Page, activity: H5PActivity) -> None:
+    """A result counts only where the learner may earn it: a published activity, in a lesson of
+    a course they are enrolled in, not locked. Refused otherwise, so that nothing is stored that
+    a later enrolment would count."""
+    from courses import services as course_services
+    from courses.models import Enrolment, EnrolmentStatus
+
+    if not activity.is_playable:
+        raise StatementRefused(_("This activity is not published."))
+    course = course_services.course_of(lesson)
+    if course is None:
+        raise StatementRefused(_("This page is not a lesson of a course."))
+    course = course_services.canonical(course)
+    enrolled = (
+        Enrolment.objects.filter(user=user, course=course)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .exists()
+    )
+    if not enrolled:
+        raise StatementRefused(_("Enrol in the course to record your results."))
+    lock = course_services.lock_for(
+        user=user, lesson=course_services.canonical(lesson.specific), course=course
+    )
+    if lock is not None:
+        raise StatementRefused(
+            _("This lesson is locked: finish the module “%(module)s” first.")
+            % {"module": lock.blocking_module.title}
+        )
+
+
+# What is kept of a statement: the parts that say what happened. Everything else (descriptions,
+# choices, extensions, the actor the frame made up) is dropped, so a row stays small.
+MAX_KEPT_TEXT = 1000
+
+
+def _kept(statement: dict, score: dict[str, float | None]) -> dict:
+    def text(value: Any) -> Any:
+        return value[:MAX_KEPT_TEXT] if isinstance(value, str) else None
+
+    target = statement.get("object") or {}
+    definition = target.get("definition") if isinstance(target.get("definition"), dict) else {}
+    result = statement.get("result") or {}
+    context = statement.get("context") if isinstance(statement.get("context"), dict) else {}
+    activities = context.get("contextActivities")
+    activities = activities if isinstance(activities, dict) else {}
+
+    def ids(items: Any) -> list[dict]:
+        items = items if isinstance(items, list) else []
+        return [{"id": text(item.get("id"))} for item in items[:10] if isinstance(item, dict)]
+
+    kept = {
+        "id": text(statement.get("id")),
+        "verb": {"id": text(statement["verb"]["id"])},
+        "object": {
+            "id": text(target.get("id")),
+            "definition": {
+                key: text(definition.get(key))
+                for key in ("type", "interactionType")
+                if isinstance(definition.get(key), str)
+            },
+        },
+        "result": {
+            **(
+                {"score": {k: v for k, v in score.items() if v is not None}}
+                if any(v is not None for v in score.values())
+                else {}
+            ),
+            **{
+                key: result[key]
+                for key in ("success", "completion")
+                if isinstance(result.get(key), bool)
+            },
+            **(
+                {"duration": text(result["duration"])}
+                if isinstance(result.get("duration"), str)
+                else {}
+            ),
+        },
+        "context": {
+            "contextActivities": {
+                key: ids(activities.get(key))
+                for key in ("parent", "grouping", "category")
+                if key in activities
+            }
+        },
+    }
+    if isinstance(result.get("response"), str):
+        kept["result"]["response"] = text(result["response"])
+    if isinstance(statement.get("timestamp"), str):
+        kept["timestamp"] = text(statement["timestamp"])
+    return kept
 
 
 def record_xapi_statement(
     *,
     user,
     statement: Any,
+    host: str,
     lesson: Page | None = None,
     preview_of: H5PActivity | None = None,
 ) -> tuple[XAPIStatement, bool]:
     """Store a statement posted by the lesson page for `user` (whatever its actor says), once per
     statement id. Exactly one of `lesson` (the learner's lesson: the object must be one of its
-    activities) or `preview_of` (a staff preview of that activity) is given. Returns the row and
-    whether it was new; raises `StatementRefused`. A new top-level result in a lesson sends
-    `h5p_result_recorded`."""
+    activities, published, in a course the learner is enrolled in, the lesson not locked) or
+    `preview_of` (a staff preview of that activity) is given; the object IRI must name an
+    activity on `host` (the site's host, as the request gives it). Returns the row and whether
+    it was new; raises `StatementRefused`. A new top-level result in a lesson sends
+    `h5p_result_recorded`. What is stored of the statement is `_kept`: a bounded summary."""
     if (lesson is None) == (preview_of is None):
         raise ValueError("give exactly one of lesson and preview_of")
     if not isinstance(statement, dict):
@@ -413,7 +539,7 @@ def record_xapi_statement(
     target = statement.get("object")
     if not isinstance(target, dict) or not isinstance(target.get("id"), str):
         raise StatementRefused(_("The statement has no object id."))
-    activity_uuid = _activity_uuid(target["id"])
+    activity_uuid = _activity_uuid(target["id"], host)
     if preview_of is not None:
         activity = preview_of if activity_uuid == preview_of.uuid else None
     else:
@@ -430,6 +556,8 @@ def record_xapi_statement(
     if not isinstance(result, dict):
         raise StatementRefused(_("The statement has no result."))
     score = _score(result)
+    if lesson is not None:
+        _learner_may_record(user=user, lesson=lesson, activity=activity)
     context = statement.get("context")
     parents = (
         context.get("contextActivities", {}).get("parent")
@@ -463,7 +591,7 @@ def record_xapi_statement(
                         if isinstance(result.get("completion"), bool)
                         else None
                     ),
-                    raw=statement,
+                    raw=_kept(statement, score),
                 )
         except IntegrityError:
             existing = XAPIStatement.objects.filter(statement_id=statement_id).first()

@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 import json
+import math
 import mimetypes
 import re
 from uuid import UUID
 
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -37,7 +39,14 @@ from assessments.h5p.permissions import can_preview_h5p
 from assessments.h5p.player import activity_iri
 from assessments.models import H5PActivity
 
-MAX_BODY = 256 * 1024
+# A statement from H5P is a few kilobytes (a quiz's `completed` with its definition, some ten);
+# the saved state is at most 64 KB of JSON text, sent inside {"state": …}.
+MAX_STATEMENT_BODY = 64 * 1024
+MAX_STATE_BODY = services.MAX_STATE_LENGTH + 8 * 1024
+# Per learner and minute: a learner who answers and retries as fast as they can sends a few
+# statements a minute, the player saves its state every few seconds.
+STATEMENTS_PER_MINUTE = 60
+STATES_PER_MINUTE = 60
 RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 LIBRARY_FOLDER = re.compile(r"^(?P<name>[A-Za-z][\w.-]*)-(?P<major>\d+)\.(?P<minor>\d+)$")
 
@@ -200,13 +209,55 @@ def _ranged(request: HttpRequest, name: str, content_type: str) -> HttpResponse 
     return response
 
 
-def _read_json(request: HttpRequest):
-    if len(request.body) > MAX_BODY:
-        raise services.StatementRefused(_("The request is too large."))
+class TooLarge(services.StatementRefused):
+    pass
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999
+        raise ValueError(f"{text} is too large")
+    return value
+
+
+def _read_json(request: HttpRequest, limit: int):
     try:
-        return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as error:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit or len(request.body) > limit:
+        raise TooLarge(
+            _("The request is too large (more than %(size)d KB).") % {"size": limit // 1024}
+        )
+    try:
+        # NaN, Infinity and numbers beyond a float are not JSON numbers: refused, never stored.
+        return json.loads(request.body, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise services.StatementRefused(_("The request body is not valid JSON.")) from error
+
+
+def _too_often(request: HttpRequest, kind: str, limit: int) -> JsonResponse | None:
+    """A fixed one-minute window per learner, in the cache (Redis when CACHE_URL is set)."""
+    key = f"h5p:{kind}:{request.user.pk}"
+    cache.add(key, 0, 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 60)
+        count = 1
+    if count > limit:
+        return _json_error(
+            _("Too many results sent in a minute: wait a moment, then try again."), status=429
+        )
+    return None
+
+
+def _refused(error: services.StatementRefused) -> JsonResponse:
+    return _json_error(error.messages[0], status=413 if isinstance(error, TooLarge) else 400)
 
 
 def _signed_in(request: HttpRequest) -> JsonResponse | None:
@@ -226,14 +277,17 @@ def _lesson(lesson_id: int) -> Page:
 @require_POST
 def statements(request: HttpRequest, lesson_id: int) -> JsonResponse:
     """Intake of one xAPI statement posted by the lesson page (CSRF-protected)."""
-    if refused := _signed_in(request):
+    if refused := _signed_in(request) or _too_often(request, "statements", STATEMENTS_PER_MINUTE):
         return refused
     try:
         row, created = services.record_xapi_statement(
-            user=request.user, lesson=_lesson(lesson_id), statement=_read_json(request)
+            user=request.user,
+            lesson=_lesson(lesson_id),
+            statement=_read_json(request, MAX_STATEMENT_BODY),
+            host=request.get_host(),
         )
     except services.StatementRefused as error:
-        return _json_error(error.messages[0])
+        return _refused(error)
     return JsonResponse(
         {"id": str(row.statement_id), "stored": created, "result": row.is_result},
         status=201 if created else 200,
@@ -246,15 +300,20 @@ def preview_statements(request: HttpRequest, activity_id: int) -> JsonResponse:
         return refused
     if not can_preview_h5p(request.user):
         return _json_error(_("Only editors and administrators can preview activities."), 403)
+    if refused := _too_often(request, "statements", STATEMENTS_PER_MINUTE):
+        return refused
     activity = H5PActivity.objects.filter(pk=activity_id).first()
     if activity is None:
         return _json_error(_("This activity is not part of this lesson."))
     try:
         row, created = services.record_xapi_statement(
-            user=request.user, preview_of=activity, statement=_read_json(request)
+            user=request.user,
+            preview_of=activity,
+            statement=_read_json(request, MAX_STATEMENT_BODY),
+            host=request.get_host(),
         )
     except services.StatementRefused as error:
-        return _json_error(error.messages[0])
+        return _refused(error)
     return JsonResponse(
         {"id": str(row.statement_id), "stored": created, "result": row.is_result},
         status=201 if created else 200,
@@ -276,13 +335,15 @@ def state(request: HttpRequest, lesson_id: int, activity_uuid: UUID) -> JsonResp
     if request.method == "GET":
         saved = services.get_h5p_state(user=request.user, lesson=lesson, activity=activity)
         return JsonResponse({"state": saved})
+    if refused := _too_often(request, "state", STATES_PER_MINUTE):
+        return refused
     try:
-        payload = _read_json(request)
+        payload = _read_json(request, MAX_STATE_BODY)
         if not isinstance(payload, dict) or "state" not in payload:
             raise services.StatementRefused(_('The saved state must be sent as {"state": …}.'))
         services.save_h5p_state(
             user=request.user, lesson=lesson, activity=activity, state=payload["state"]
         )
     except services.StatementRefused as error:
-        return _json_error(error.messages[0])
+        return _refused(error)
     return JsonResponse({"saved": True})

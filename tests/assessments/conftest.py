@@ -16,9 +16,21 @@ def activity(db):
     return h5p_activity()
 
 
+def enrol_in_course_of(lesson, *users):
+    """Enrol people in the course of a lesson: the intake records results only for them."""
+    from courses import services as course_services
+
+    course = lesson.get_parent().get_parent().specific
+    for user in users:
+        course_services.enrol(user=user, course=course)
+
+
 @pytest.fixture
-def lesson(activity):
-    return LessonPageFactory(body=[h5p_block(activity)])
+def lesson(activity, learner):
+    """A lesson with the activity, in a course the `learner` is enrolled in."""
+    lesson = LessonPageFactory(body=[h5p_block(activity)])
+    enrol_in_course_of(lesson, learner)
+    return lesson
 
 
 @pytest.fixture

@@ -1,9 +1,12 @@
+import json
+
 import pytest
 from django.test import Client
 
 from assessments.h5p import services
 from assessments.models import H5PUserState, XAPIStatement
 from assessments.signals import h5p_result_recorded
+from tests.assessments.conftest import enrol_in_course_of
 from tests.factories import (
     XAPI_ANSWERED as ANSWERED,
 )
@@ -50,12 +53,15 @@ def test_replayed_statement_is_stored_once(learner_client, lesson, activity):
 
 def test_statement_id_of_another_learner_is_refused(client, lesson, activity):
     data = statement(activity)
-    client.force_login(UserFactory())
-    post(client, lesson, data)
-    client.force_login(UserFactory())
+    first, second = UserFactory(), UserFactory()
+    enrol_in_course_of(lesson, first, second)
+    client.force_login(first)
+    assert post(client, lesson, data).status_code == 201
+    client.force_login(second)
 
     response = post(client, lesson, data)
     assert response.status_code == 400
+    assert "déjà utilisé" in response.json()["error"]
     assert XAPIStatement.objects.count() == 1
 
 
@@ -159,6 +165,7 @@ def test_lesson_completes_when_every_counting_activity_reaches_its_threshold(
             h5p_block(optional, counts_for_completion=False),
         ]
     )
+    enrol_in_course_of(lesson, learner)
     assert not services.lesson_h5p_requirements_met(user=learner, lesson=lesson)
 
     post(learner_client, lesson, statement(graded, raw=7))
@@ -240,3 +247,159 @@ def test_saved_state_of_an_activity_outside_the_lesson_is_refused(learner_client
     foreign = h5p_activity(score=4)
     url = f"/h5p/lessons/{lesson.pk}/activities/{foreign.uuid}/state"
     assert learner_client.get(url).status_code == 400
+
+
+def _with_score(activity, **score):
+    data = statement(activity)
+    data["result"]["score"] = score
+    return data
+
+
+@pytest.mark.parametrize(
+    "score, words",
+    [
+        ({"raw": -10, "max": -5, "min": 0}, "supérieur à zéro"),
+        ({"raw": 0, "max": 0, "min": 0}, "supérieur à zéro"),
+        ({"raw": -10, "max": -5}, "supérieur à zéro"),
+        ({"raw": 2, "max": 10, "min": 0, "scaled": 0.9}, "ne correspond pas"),
+        ({"raw": 10, "max": 10, "min": 0, "scaled": -1}, "ne correspond pas"),
+        ({"scaled": -0.5}, "négatif"),
+        ({"raw": -1}, "hors de son intervalle"),
+        ({"raw": 1, "max": 2, "min": -3}, "négatif"),
+    ],
+)
+def test_scores_that_do_not_add_up_are_refused(learner_client, lesson, activity, score, words):
+    response = post(learner_client, lesson, _with_score(activity, **score))
+    assert response.status_code == 400
+    assert words in response.json()["error"]
+    assert XAPIStatement.objects.count() == 0
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "1" + "0" * 400])
+def test_numbers_json_cannot_hold_are_a_400_never_a_500(learner_client, lesson, activity, number):
+    data = statement(activity)
+    body = json.dumps(data).replace('"raw": 7', f'"raw": {number}')
+    assert number in body
+
+    response = post(learner_client, lesson, body)
+    assert response.status_code == 400
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_deeply_nested_json_is_a_400_never_a_500(learner_client, lesson):
+    response = post(learner_client, lesson, "[" * 100_000 + "]" * 100_000)
+    assert response.status_code in (400, 413)
+
+
+@pytest.mark.parametrize(
+    "object_id",
+    [
+        "http://evil.example/h5p/activities/{uuid}",
+        "https://testserver.evil.example/h5p/activities/{uuid}",
+        "javascript://testserver/h5p/activities/{uuid}",
+        "/h5p/activities/{uuid}",
+    ],
+)
+def test_an_object_iri_of_another_host_is_refused(learner_client, lesson, activity, object_id):
+    data = statement(activity)
+    data["object"]["id"] = object_id.format(uuid=activity.uuid)
+
+    response = post(learner_client, lesson, data)
+    assert response.status_code == 400
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_a_result_for_an_unpublished_activity_is_refused(learner_client, lesson, activity):
+    activity.is_published = False
+    activity.save(update_fields=["is_published"])
+
+    response = post(learner_client, lesson, statement(activity))
+    assert response.status_code == 400
+    assert "pas publiée" in response.json()["error"]
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_a_result_in_a_course_the_learner_is_not_enrolled_in_is_refused_and_never_counts(
+    client, activity
+):
+    from courses import services as course_services
+    from courses.models import LessonProgress
+
+    lesson = LessonPageFactory(body=[h5p_block(activity)])
+    stranger = UserFactory()
+    client.force_login(stranger)
+
+    response = post(client, lesson, statement(activity, raw=10))
+    assert response.status_code == 400
+    assert "Inscrivez-vous" in response.json()["error"]
+    assert XAPIStatement.objects.count() == 0
+    # Enrolling later does not bring back a result that was never stored.
+    course_services.enrol(user=stranger, course=lesson.get_parent().get_parent().specific)
+    assert not services.lesson_h5p_requirements_met(user=stranger, lesson=lesson)
+    assert not LessonProgress.objects.filter(user=stranger, completed_at__isnull=False).exists()
+
+
+def test_a_result_in_a_locked_lesson_is_refused(learner_client, learner, activity):
+    from tests.factories import course_with_lessons
+
+    course, _modules, lessons = course_with_lessons(modules=2, lessons=1, modules_in_order=True)
+    locked = lessons[1]
+    locked.body = [h5p_block(activity)]
+    locked.save_revision().publish()
+    enrol_in_course_of(lessons[0], learner)
+
+    response = post(learner_client, locked, statement(activity))
+    assert response.status_code == 400
+    assert "verrouillée" in response.json()["error"]
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_a_withdrawn_learner_s_results_are_refused(learner_client, learner, lesson, activity):
+    from courses import services as course_services
+    from courses.models import Enrolment
+
+    course_services.withdraw(enrolment=Enrolment.objects.get(user=learner))
+    assert post(learner_client, lesson, statement(activity)).status_code == 400
+    assert XAPIStatement.objects.count() == 0
+
+
+def test_a_too_large_statement_is_refused_and_what_is_stored_is_bounded(
+    learner_client, lesson, activity
+):
+    huge = statement(activity)
+    huge["object"]["definition"]["description"] = {"fr": "x" * 250_000}
+    response = post(learner_client, lesson, huge)
+    assert response.status_code == 413
+    assert XAPIStatement.objects.count() == 0
+
+    padded = statement(activity)
+    padded["object"]["definition"]["description"] = {"fr": "y" * 30_000}
+    padded["context"]["extensions"] = {"http://example.org/x": "z" * 10_000}
+    padded["result"]["response"] = "r" * 5_000
+    assert post(learner_client, lesson, padded).status_code == 201
+    row = XAPIStatement.objects.get()
+    assert len(json.dumps(row.raw)) < 3_000
+    assert row.raw["result"]["score"]["raw"] == 7
+    assert row.raw["object"]["id"] == padded["object"]["id"]
+    assert "actor" not in row.raw
+
+
+def test_the_intake_is_rate_limited_per_learner(learner_client, learner, lesson, activity):
+    from django.core.cache import cache
+
+    from assessments.h5p import views
+
+    cache.delete(f"h5p:statements:{learner.pk}")
+    for _ in range(views.STATEMENTS_PER_MINUTE):
+        assert post(learner_client, lesson, statement(activity)).status_code == 201
+    refused = post(learner_client, lesson, statement(activity))
+    assert refused.status_code == 429
+    assert "Trop de résultats" in refused.json()["error"]
+    assert XAPIStatement.objects.count() == views.STATEMENTS_PER_MINUTE
+
+    other = Client()
+    someone = UserFactory()
+    enrol_in_course_of(lesson, someone)
+    other.force_login(someone)
+    assert post(other, lesson, statement(activity)).status_code == 201
+    cache.delete(f"h5p:statements:{learner.pk}")

@@ -34,7 +34,11 @@
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw new Error(data.error || response.statusText);
+        if (!response.ok) {
+          var failure = new Error(data.error || response.statusText);
+          failure.status = response.status;
+          throw failure;
+        }
         return data;
       });
     });
@@ -83,7 +87,14 @@
       if (typeof statement.id !== "string" || !UUID.test(statement.id)) statement.id = newId();
       send(player, player.statementsUrl, statement).then(function (answer) {
         if (answer.result) say(player, "recorded");
-      }).catch(function () { say(player, "error"); });
+      }).catch(function (error) {
+        // The server's refusal says why (not enrolled, lesson locked…); otherwise the network.
+        if (error.status >= 400 && error.status < 500 && error.message) {
+          player.status.textContent = error.message;
+        } else {
+          say(player, "error");
+        }
+      });
     } else if (data.type === "h5p:state" && typeof data.state === "string" &&
                data.state.length <= MAX_STATE && player.stateUrl) {
       player.state = data.state;
