@@ -244,7 +244,9 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor the dashboard's check for a new Wagtail release (a request to wagtail.org from the browser).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Wagtail sends visitors to its sign-in URL, which leads to allauth (people/signin.py), and
+# answers 403 to a signed-in person without the admin permission (allauth would loop back).
+WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 # One way in (people/signin.py): page privacy by a shared password signs nobody in and would be
@@ -260,6 +262,9 @@ ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up also asks who the learner is: the full name printed on certificates, the profession,
+# optionally the staff number and an institution to join (people/forms.py).
+ACCOUNT_FORMS = {"signup": "people.forms.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False

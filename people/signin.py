@@ -15,6 +15,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.views import ActivateTOTPView as AllauthActivateTOTPView
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.generic import RedirectView
@@ -26,6 +27,13 @@ class ToAllauth(RedirectView):
     pattern_name = "account_login"
     permanent = False
     query_string = False
+
+    def get(self, request, *args, **kwargs):
+        if self.pattern_name == "account_login" and request.user.is_authenticated:
+            # Signed in already, and sent here by Wagtail for lacking the admin's permission:
+            # allauth would send them straight back (a redirect loop). Say no instead.
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
 
     def get_redirect_url(self, *args, **kwargs):
         url = resolve_url(self.pattern_name)

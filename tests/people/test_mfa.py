@@ -23,12 +23,12 @@ def _sign_in(client, user):
     return response
 
 
-def test_manager_without_mfa_is_sent_to_set_it_up_then_reaches_the_admin(client):
+def test_manager_without_mfa_is_sent_to_set_it_up_then_reaches_the_manager_area(client):
     manager = UserFactory()
     services.add_member(user=manager, institution=InstitutionFactory(), role=MembershipRole.MANAGER)
     _sign_in(client, manager)
 
-    for url in ["/fr/", "/admin/", "/fr/accounts/profile/"]:
+    for url in ["/fr/", "/fr/manager/", "/fr/accounts/profile/"]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"] == "/fr/accounts/2fa/totp/activate/", url
@@ -50,8 +50,10 @@ def test_manager_without_mfa_is_sent_to_set_it_up_then_reaches_the_admin(client)
     assert response.status_code == 302
     assert Authenticator.objects.filter(user=manager, type=Authenticator.Type.TOTP).exists()
 
-    response = client.get("/admin/")
-    assert response.status_code == 200
+    assert client.get("/fr/manager/").status_code == 200
+    # Managers work in the manager area; the admin is for editors and administrators.
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/login/?next=/admin/").status_code == 403
 
 
 def test_committee_member_is_asked_for_the_second_factor_at_sign_in(client):
