@@ -8,6 +8,7 @@ from django.db.models import Avg, Count, Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -28,6 +29,7 @@ from assessments.h5p.permissions import (
 from assessments.models import H5PActivity, H5PLibrary, XAPIStatement
 from courses.blocks import PRACTICE_EVIDENCE_HELP
 from people.models import User
+from people.spreadsheets import csv_bytes, xlsx_bytes
 
 
 class H5PUploadForm(WagtailAdminModelForm):
@@ -176,8 +178,13 @@ class PreviewActivityView(AdminTemplateView):
         )
 
 
+def _percent(value) -> float | None:
+    return round(value * 100, 1) if value is not None else None
+
+
 class ResultsView(AdminTemplateView):
-    """Per activity: attempts and scores; per learner: their H5P results."""
+    """Per activity: attempts and scores; per learner: their H5P results. Each table can be
+    downloaded (`?format=csv` or `xlsx`, cells that would start a formula neutralised)."""
 
     template_name = "assessments/admin/results.html"
     page_title = gettext_lazy("H5P results")
@@ -186,6 +193,73 @@ class ResultsView(AdminTemplateView):
         if not can_view_h5p_results(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt not in ("csv", "xlsx"):
+            return super().get(request, *args, **kwargs)
+        context = self.get_context_data()
+        name, header, rows = self.table(context)
+        if fmt == "csv":
+            response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                xlsx_bytes(_("H5P results"), header, rows),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+
+    def table(self, context) -> tuple[str, list[str], list[list]]:
+        """The shown table as a file name, a header and rows."""
+        if "activity" in context:
+            activity = context["activity"]
+            header = [
+                _("Learner"),
+                _("E-mail"),
+                _("Attempts"),
+                _("Best scaled score (%)"),
+                _("Last attempt"),
+            ]
+            rows = [
+                [
+                    row["user__full_name"],
+                    row["user__email"],
+                    row["attempts"],
+                    _percent(row["best"]),
+                    timezone.localtime(row["last"]) if row["last"] else None,
+                ]
+                for row in context["rows"]
+            ]
+            return f"resultats-h5p-activite-{activity.pk}", header, rows
+        if "learner" in context:
+            learner = context["learner"]
+            header = [
+                _("Activity"),
+                _("Lesson"),
+                _("Raw score"),
+                _("Maximum score"),
+                _("Scaled score (%)"),
+                _("Date"),
+            ]
+            rows = [
+                [
+                    row.activity.title,
+                    row.lesson.title if row.lesson else "",
+                    row.score_raw,
+                    row.score_max,
+                    _percent(row.score_scaled),
+                    timezone.localtime(row.received_at),
+                ]
+                for row in context["rows"]
+            ]
+            return f"resultats-h5p-apprenant-{learner.pk}", header, rows
+        header = [_("Activity"), _("Attempts"), _("Learners"), _("Average scaled score (%)")]
+        rows = [
+            [activity.title, activity.attempts, activity.learners, _percent(activity.average)]
+            for activity in context["rows"]
+        ]
+        return "resultats-h5p", header, rows
 
     def get_context_data(self, **kwargs):
         results = XAPIStatement.objects.results().in_lessons().visible_to(self.request.user)

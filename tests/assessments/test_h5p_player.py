@@ -9,6 +9,7 @@ from assessments.h5p import services
 from assessments.models import H5PActivity, H5PLibrary, XAPIStatement
 from tests.factories import (
     LessonPageFactory,
+    UserFactory,
     build_zip,
     h5p_activity,
     h5p_block,
@@ -304,3 +305,52 @@ def test_lesson_offers_a_retry_and_the_way_forward_if_the_activity_cannot_start(
     assert "Réessayer" in failure
     assert lessons[1].url in failure
     assert "Vérifiez votre connexion" not in failure
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_results_are_exported_per_activity_and_per_learner_with_formulas_neutralised(
+    client, superuser, activity, fmt
+):
+    import io
+
+    from tests.assessments.conftest import enrol_in_course_of
+
+    lesson = LessonPageFactory(title='=HYPERLINK("http://evil")', body=[h5p_block(activity)])
+    learner = UserFactory(full_name="=1+2 Awa Traoré")
+    enrol_in_course_of(lesson, learner)
+    learner_client = type(client)()
+    learner_client.force_login(learner)
+    post_xapi_statement(learner_client, lesson, xapi_statement(activity, raw=9))
+    client.force_login(superuser)
+
+    def table(query):
+        response = client.get(f"/admin/h5p/results/?{query}format={fmt}")
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+        if fmt == "csv":
+            return [line.split(";") for line in response.content.decode("utf-8-sig").splitlines()]
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    per_activity = table(f"activity={activity.pk}&")
+    assert per_activity[0][0] == "Apprenant"
+    assert len(per_activity) == 2
+    name = str(per_activity[1][0])
+    assert "Awa Traoré" in name and not name.startswith("=")
+    assert float(str(per_activity[1][3]).replace(",", ".")) == pytest.approx(90)
+
+    per_learner = table(f"learner={learner.pk}&")
+    assert per_learner[1][0] == activity.title
+    assert not str(per_learner[1][1]).startswith("=")
+    assert float(str(per_learner[1][2]).replace(",", ".")) == pytest.approx(9)
+
+    overview = table("")
+    assert any(row[0] == activity.title for row in overview[1:])
+
+
+def test_learners_cannot_export_results(learner_client):
+    response = learner_client.get("/admin/h5p/results/?format=csv")
+    assert response.status_code in (302, 403)
+    assert "Content-Disposition" not in response
