@@ -11,6 +11,7 @@ from django.utils import timezone
 from certificates.tasks import send_expiry_reminders_task
 from courses import assignments
 from courses.tasks import send_assignment_reminders, send_manager_digests
+from people.choices import Profession
 from people.tasks import send_invitations_task
 from tests.factories import (
     CertificateFactory,
@@ -106,9 +107,11 @@ def test_allauth_password_reset_and_confirmation_e_mails_in_french(client):
     client.post(
         "/fr/accounts/signup/",
         {
+            "full_name": NAME,
             "email": "nouvelle@exemple.ml",
             "password1": "Un-mot-de-passe-2026",
             "password2": "Un-mot-de-passe-2026",
+            "profession": Profession.JUDGE,
         },
     )
     assert len(mail.outbox) == 2
