@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates.models import Certificate
-from certificates.services import CertificateRefused, issue_manual_certificate, revoke_certificate
+from certificates.services import (
+    CertificateRefused,
+    correct_holder_name,
+    issue_manual_certificate,
+    revoke_certificate,
+    waiting_enrolments,
+)
 from certificates.views import pdf_response
 from courses.models import CoursePage
 from people.access import require_permission
@@ -43,20 +49,54 @@ class RevokeForm(forms.Form):
     )
 
 
+class NameCorrectionForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Name as it must appear on the certificate"),
+        max_length=200,
+        error_messages={
+            "required": gettext_lazy("Give the name as it must appear on the certificate."),
+            "max_length": gettext_lazy("This name is too long (200 characters at most)."),
+        },
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("e.g. Spelling of the family name, as on the identity card."),
+        error_messages={"required": gettext_lazy("Give the reason for the correction.")},
+    )
+    update_profile = forms.BooleanField(
+        label=gettext_lazy("Also correct the name on the person's profile"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy(
+            "Their next certificates and the national register will then use it too."
+        ),
+    )
+
+
 def certificate_list(request):
     _require(request, "view_certificate")
     query = request.GET.get("q", "").strip()
     certificates = Certificate.objects.select_related("holder", "course").order_by("-pk")
     if query:
         certificates = certificates.filter(
-            Q(holder__full_name__icontains=query)
+            Q(holder_name__icontains=query)
+            | Q(holder__full_name__icontains=query)
             | Q(holder__email__icontains=query)
             | Q(code__icontains=query.replace("-", "").upper())
         )
     return TemplateResponse(
         request,
         "certificates/admin/list.html",
-        {"certificates": certificates[:200], "query": query, "header_title": _("Certificates")},
+        {
+            "certificates": certificates[:200],
+            "query": query,
+            "header_title": _("Certificates"),
+            "waiting": waiting_enrolments()
+            .filter(user__in=get_user_model().objects.visible_to(request.user))
+            .filter(user__full_name="")
+            .count(),
+        },
     )
 
 
@@ -113,5 +153,55 @@ def certificate_revoke(request, certificate_id: int):
             "certificate": certificate,
             "header_title": _("Revoke certificate %s") % certificate.display_code,
             "submit": _("Revoke"),
+        },
+    )
+
+
+def certificate_correct_name(request, certificate_id: int):
+    """Correct the holder's name printed on a certificate (permission « change certificate »):
+    a new PDF, the old name and hash kept in the audit log; the code and issue date stay."""
+    _require(request, "change_certificate")
+    certificate = (
+        Certificate.objects.visible_to(request.user)
+        .select_related("holder", "course")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        messages.error(request, _("This certificate does not exist: nothing was changed."))
+        return redirect("certificates_admin:list")
+    if certificate.revoked_at:
+        messages.error(request, _("This certificate is revoked: its name is not corrected."))
+        return redirect("certificates_admin:list")
+    form = NameCorrectionForm(
+        request.POST or None,
+        initial={"name": certificate.holder_name or certificate.holder.full_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_holder_name(
+                certificate=certificate,
+                name=form.cleaned_data["name"],
+                reason=form.cleaned_data["reason"],
+                corrected_by=request.user,
+                update_profile=form.cleaned_data["update_profile"],
+            )
+        except CertificateRefused as refusal:
+            form.add_error("name", refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Name on certificate %s corrected; its PDF has been rendered again.")
+                % certificate.display_code,
+            )
+            return redirect("certificates_admin:list")
+    return TemplateResponse(
+        request,
+        "certificates/admin/form.html",
+        {
+            "form": form,
+            "certificate": certificate,
+            "header_title": _("Correct the name on certificate %s") % certificate.display_code,
+            "submit": _("Correct the name"),
         },
     )

@@ -14,3 +14,19 @@ class CertificatesConfig(AppConfig):
         course_completed.connect(
             issue_on_course_completed, dispatch_uid="certificates.issue_on_course_completed"
         )
+
+        from django.conf import settings
+        from django.db.models.signals import post_init, post_save
+
+        from certificates.receivers import issue_when_name_given, remember_loaded_name
+
+        post_init.connect(
+            remember_loaded_name,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="certificates.remember_loaded_name",
+        )
+        post_save.connect(
+            issue_when_name_given,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="certificates.issue_when_name_given",
+        )

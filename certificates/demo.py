@@ -345,7 +345,35 @@ def _seed_past_certificates(people: list[User], courses: dict[str, CoursePage], 
     return issued
 
 
+# « Paramètres › Attestations »: who signs the demo certificates (a fictitious person), so that
+# the signature line is not blank. Only empty fields are filled: an administrator's choice stays.
+DEMO_SIGNATORY = {
+    "signatory_name": "Fatoumata Diakité",
+    "signatory_title": "Directrice de l’Institut national de formation judiciaire",
+    "institution_name": "Institut national de formation judiciaire (INFJ)",
+}
+
+
+def _seed_certificate_settings() -> bool:
+    from wagtail.models import Site
+
+    from certificates.models import CertificateSettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return False
+    settings = CertificateSettings.for_site(site)
+    empty = [name for name, value in DEMO_SIGNATORY.items() if not getattr(settings, name)]
+    for name in empty:
+        setattr(settings, name, DEMO_SIGNATORY[name])
+    if empty:
+        settings.save(update_fields=empty)
+    return bool(empty)
+
+
 def seed(out=print) -> None:
+    if _seed_certificate_settings():
+        out("Signataire des attestations de démonstration défini / demo certificate signatory set.")
     _seed_institutions()
     people, new_people = _seed_learners()
     courses = _courses()

@@ -60,6 +60,12 @@ class CertificateQuerySet(models.QuerySet):
     def missing_pdf(self) -> CertificateQuerySet:
         return self.filter(revoked_at__isnull=True, pdf="")
 
+    def stale_pdf(self) -> CertificateQuerySet:
+        """A PDF that no longer says what the row says (the holder's name was corrected or
+        recorded, or an older version printed the e-mail address): its render time is cleared
+        until it is rendered again."""
+        return self.filter(revoked_at__isnull=True, pdf_rendered_at__isnull=True).exclude(pdf="")
+
     def expiring_by(self, day: datetime.date) -> CertificateQuerySet:
         return self.current().filter(valid_until__isnull=False, valid_until__lte=day)
 
@@ -87,6 +93,16 @@ class Certificate(models.Model):
         related_name="certificates",
     )
     course_version = models.CharField(_("course version"), max_length=20)
+    # The name printed on the certificate, copied from the holder's profile at issuance and
+    # changed only by a name correction (certificates.services.correct_holder_name). Empty only
+    # for certificates issued before the name was recorded, to an account without a name: they
+    # show « nom non renseigné », never the e-mail address, until the name is known.
+    holder_name = models.CharField(
+        _("holder's name as issued"), max_length=200, blank=True, editable=False
+    )
+    name_corrected_at = models.DateTimeField(
+        _("holder's name corrected at"), null=True, blank=True, editable=False
+    )
     code = models.CharField(_("verification code"), max_length=32, unique=True, editable=False)
     issued_on = models.DateField(_("issued on"), editable=False)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -147,7 +163,7 @@ class Certificate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.display_code} — {self.holder} — {self.course}"
+        return f"{self.display_code} — {self.holder_name or self.holder} — {self.course}"
 
     @property
     def display_code(self) -> str:

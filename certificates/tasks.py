@@ -18,6 +18,7 @@ from wagtail.log_actions import log
 
 from certificates.models import Certificate, CertificateReminder, ReminderThreshold
 from certificates.pdf import certificate_pdf, verification_url
+from people.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ def render_certificate_pdf(certificate_id: int, *, requested_by=None) -> bool:
         if certificate is None:
             return False
         previous = certificate.pdf.name
+        previous_sha256 = certificate.pdf_sha256
         content = certificate_pdf(certificate)
         storage = certificate.pdf.storage
         # A re-render replaces the file under its (random) name; a first render, or a file
@@ -57,7 +59,13 @@ def render_certificate_pdf(certificate_id: int, *, requested_by=None) -> bool:
         certificate.pdf_rendered_at = timezone.now()
         certificate.save(update_fields=["pdf", "pdf_sha256", "pdf_rendered_at"])
         if previous or requested_by is not None:
-            log(instance=certificate, action="certificates.render", user=requested_by)
+            # The old hash stays in the audit log: a PDF handed out earlier can still be told.
+            log(
+                instance=certificate,
+                action="certificates.render",
+                user=requested_by,
+                data={"previous_sha256": previous_sha256, "sha256": certificate.pdf_sha256},
+            )
         first_time = Certificate.objects.filter(pk=certificate.pk, notified_at__isnull=True).update(
             notified_at=timezone.now()
         )
@@ -86,11 +94,38 @@ def render_certificate_pdf_task(certificate_id: int) -> bool:
 
 @shared_task(name="certificates.sweep_missing_pdfs")
 def sweep_missing_pdfs_task() -> int:
-    """Render the PDFs a killed worker left undone."""
+    """Render the PDFs a killed worker left undone, and those that no longer say what the row
+    says (a name corrected or recorded whose render failed; an older version's PDF that printed
+    the e-mail address). Also does what waited for a holder's name that a lost signal missed:
+    older certificates take the name now given, completed courses get their certificate.
+    Returns the number of PDFs rendered."""
+    from certificates.services import (
+        issue_waiting_certificates,
+        record_holder_names,
+        waiting_enrolments,
+    )
+
     cutoff = timezone.now() - SWEEP_GRACE
+    named = User.objects.exclude(full_name="")
+    for holder in named.filter(
+        pk__in=Certificate.objects.filter(holder_name="", revoked_at__isnull=True).values(
+            "holder_id"
+        )[:200]
+    ):
+        record_holder_names(user=holder)
+    for holder in named.filter(
+        pk__in=waiting_enrolments().filter(completed_at__lte=cutoff).values("user_id")[:200]
+    ):
+        issue_waiting_certificates(user=holder)
     ids = list(
         Certificate.objects.missing_pdf()
         .filter(created_at__lte=cutoff)
+        .values_list("pk", flat=True)[:500]
+    )
+    ids += list(
+        Certificate.objects.stale_pdf()
+        .exclude(pk__in=ids)
+        .order_by("pk")
         .values_list("pk", flat=True)[:500]
     )
     for certificate_id in ids:

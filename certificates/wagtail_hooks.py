@@ -21,12 +21,27 @@ def register_certificate_actions(actions):
     actions.register_action(
         "certificates.supersede", _("Supersede certificate"), _("Certificate superseded")
     )
+    actions.register_action(
+        "certificates.correct_name",
+        _("Correct the holder's name"),
+        _("Holder's name corrected on the certificate"),
+    )
+    actions.register_action(
+        "certificates.record_name",
+        _("Record the holder's name"),
+        _("Holder's name recorded on the certificate"),
+    )
 
 
 _admin_urls = [
     path("", admin_views.certificate_list, name="list"),
     path("issue/", admin_views.certificate_issue, name="issue"),
     path("<int:certificate_id>/revoke/", admin_views.certificate_revoke, name="revoke"),
+    path(
+        "<int:certificate_id>/correct-name/",
+        admin_views.certificate_correct_name,
+        name="correct_name",
+    ),
     path("<int:certificate_id>/pdf/", admin_views.certificate_pdf, name="pdf"),
 ]
 

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale
@@ -28,6 +30,16 @@ def search(request):
 @require_POST
 def enrol(request, page_id: int):
     course = get_object_or_404(CoursePage.objects.live(), pk=page_id)
+    if not request.user.full_name.strip():
+        # A certificate names its holder: who the learner is comes before the course.
+        messages.warning(
+            request,
+            _(
+                "Give your full name before you enrol: it will appear on your certificates, "
+                "as you write it."
+            ),
+        )
+        return redirect(f"{reverse('profile')}?{urlencode({'next': course.get_url(request)})}")
     try:
         services.enrol(user=request.user, course=course)
     except services.ProgressRefused as refusal:

@@ -79,12 +79,37 @@ def update_profile(
     preferred_language: str,
     requested_institution: Institution | None,
 ) -> User:
-    user.full_name = full_name.strip()
+    user.full_name = " ".join(full_name.split())
     user.matricule = matricule.strip()
     user.profession = profession
     user.sex = sex
     user.preferred_language = preferred_language
     user.save(update_fields=["full_name", "matricule", "profession", "sex", "preferred_language"])
+    if requested_institution is not None:
+        request_membership(user=user, institution=requested_institution)
+    return user
+
+
+@transaction.atomic
+def complete_signup(
+    *,
+    user: User,
+    full_name: str,
+    profession: str,
+    matricule: str,
+    preferred_language: str,
+    requested_institution: Institution | None,
+) -> User:
+    """Who a newcomer is, from the sign-up form: the full name printed on certificates, the
+    profession, the staff number; the language they signed up in; an institution to join."""
+    from people.choices import Language
+
+    user.full_name = " ".join(full_name.split())
+    user.profession = profession
+    user.matricule = matricule.strip()
+    if preferred_language in Language.values:
+        user.preferred_language = preferred_language
+    user.save(update_fields=["full_name", "profession", "matricule", "preferred_language"])
     if requested_institution is not None:
         request_membership(user=user, institution=requested_institution)
     return user

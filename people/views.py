@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,12 @@ from people.models import Membership
 @require_http_methods(["GET", "POST"])
 def profile(request):
     user = request.user
+    # Where to go back once the profile is saved (e.g. the course the learner was enrolling in).
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(
@@ -28,6 +35,10 @@ def profile(request):
         )
         with override(user.preferred_language):
             messages.success(request, _("Your profile has been saved."))
-            return redirect(reverse("profile"))
+            return redirect(next_url or reverse("profile"))
     memberships = Membership.objects.filter(user=user).select_related("institution")
-    return render(request, "people/profile.html", {"form": form, "memberships": memberships})
+    return render(
+        request,
+        "people/profile.html",
+        {"form": form, "memberships": memberships, "next": next_url},
+    )

@@ -518,6 +518,7 @@ class CertificateFactory(DjangoModelFactory):
         model = "certificates.Certificate"
 
     holder = factory.SubFactory(UserFactory)
+    holder_name = factory.LazyAttribute(lambda o: " ".join(o.holder.full_name.split()))
     course = factory.SubFactory(CoursePageFactory)
     course_version = "1.0"
     code = factory.LazyFunction(new_code)

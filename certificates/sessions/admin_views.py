@@ -232,6 +232,18 @@ def certificates_issue(request, session_id: int):
             _("Attendance certificates: %(issued)s issued, %(already)s already had one.")
             % {"issued": outcome.issued, "already": outcome.already},
         )
+        if outcome.unnamed:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s participant has no full name: a certificate names its holder, so "
+                    "none was issued to them. Enter the name (Users), then issue again.",
+                    "%(count)s participants have no full name: a certificate names its holder, "
+                    "so none was issued to them. Enter the names (Users), then issue again.",
+                    outcome.unnamed,
+                )
+                % {"count": outcome.unnamed},
+            )
     return redirect("sessions_admin:detail", session_id=session.pk)
 
 

@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from certificates.models import Attendance, TrainingSession
-from certificates.services import CertificateRefused, issue_attendance_certificate_once
+from certificates.services import (
+    CertificateRefused,
+    holder_name_of,
+    issue_attendance_certificate_once,
+)
 from courses.models import CoursePage
 from people.models import Region, User
 
@@ -173,6 +177,9 @@ def remove_attendee(*, attendance: Attendance, removed_by: User) -> None:
 class IssueOutcome:
     issued: int
     already: int
+    # Participants without a full name: a certificate names its holder, so theirs waits until
+    # the name is given and the certificates are issued again.
+    unnamed: int = 0
 
 
 def issue_attendance_certificates(*, session: TrainingSession, issued_by: User) -> IssueOutcome:
@@ -187,10 +194,13 @@ def issue_attendance_certificates(*, session: TrainingSession, issued_by: User) 
         )
     if not session.attendances.exists():
         raise CertificateRefused(_("The attendance list is empty: add the participants first."))
-    issued = already = 0
-    for attendance in session.attendances.select_related("session").order_by("pk"):
+    issued = already = unnamed = 0
+    for attendance in session.attendances.select_related("session", "person").order_by("pk"):
         if attendance.certificate_id:
             already += 1
+            continue
+        if not holder_name_of(attendance.person):
+            unnamed += 1
             continue
         # Another request may have issued it meanwhile: it then counts as already there.
         _certificate, new = issue_attendance_certificate_once(
@@ -200,7 +210,7 @@ def issue_attendance_certificates(*, session: TrainingSession, issued_by: User) 
             issued += 1
         else:
             already += 1
-    return IssueOutcome(issued=issued, already=already)
+    return IssueOutcome(issued=issued, already=already, unnamed=unnamed)
 
 
 def active_regions():

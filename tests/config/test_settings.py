@@ -12,11 +12,17 @@ PRODUCTION_ENV = {
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "DJANGO_SECURE_HSTS_PRELOAD": "1",
     "DJANGO_SECURE_COOKIES": "1",
+    # The public address in the certificates' QR codes and the e-mails (formation.W001).
+    "WAGTAILADMIN_BASE_URL": "https://formation.example.ml",
 }
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k != "WAGTAILADMIN_BASE_URL"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -37,6 +43,27 @@ def test_check_deploy_has_no_warnings_with_the_documented_production_variables()
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_public_address_is_left_at_its_default():
+    # Certificates printed with http://127.0.0.1:8000 in their QR code lead nowhere.
+    without = {k: v for k, v in PRODUCTION_ENV.items() if k != "WAGTAILADMIN_BASE_URL"}
+    result = _manage("check", "--deploy", env=without)
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning, not an error
+    output = result.stdout + result.stderr
+    assert "formation.W001" in output
+    assert "WAGTAILADMIN_BASE_URL" in output and "http://127.0.0.1:8000" in output
+    strict = _manage("check", "--deploy", "--fail-level", "WARNING", env=without)
+    assert strict.returncode != 0
+    for local in ("http://localhost:8000", "https://127.0.0.1", "formation.example.ml"):
+        result = _manage("check", "--deploy", env={**without, "WAGTAILADMIN_BASE_URL": local})
+        assert "formation.W001" in result.stdout + result.stderr, local
+
+
+def test_the_public_address_check_is_for_deployments_only():
+    result = _manage("check", env={**PRODUCTION_ENV, "WAGTAILADMIN_BASE_URL": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "formation.W001" not in result.stdout + result.stderr
 
 
 def test_the_documented_variables_are_all_in_env_example():

@@ -22,7 +22,13 @@ def test_sign_up_verify_sign_in_and_complete_profile(client):
 
     response = client.post(
         "/fr/accounts/signup/",
-        {"email": "Kadiatou.Sidibe@exemple.ml", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "full_name": "Kadiatou Sidibé",
+            "email": "Kadiatou.Sidibe@exemple.ml",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "profession": "policier",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="kadiatou.sidibe@exemple.ml")
