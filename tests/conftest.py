@@ -5,9 +5,9 @@ import pytest
 from django.core.management.color import no_style
 from django.core.management.sql import sql_flush
 from django.db import connection
-from django.test import Client
 
 from config import celery_app
+from tests.clients import SignedInClient
 
 
 def pytest_report_header(config):
@@ -139,33 +139,7 @@ def celery_worker(settings):
         celery_app.conf.task_always_eager = True
 
 
-class SignedInClient(Client):
-    """`force_login` stands for a complete sign-in through allauth: the password and, for an
-    account with an authenticator, the second factor, recorded in the session as allauth records
-    it (the MFA middleware asks the session, not the account). Tests of the sign-in pages
-    themselves post to the real forms; `password_only_login` is a session that skipped the code."""
-
-    def force_login(self, user, backend=None):
-        super().force_login(user, backend)
-        from allauth.mfa.models import Authenticator
-
-        authenticator = Authenticator.objects.filter(user=user).first()
-        if authenticator is not None:
-            self._record(user, {"method": "mfa", "id": authenticator.pk, "type": "totp"})
-
-    def password_only_login(self, user):
-        super().force_login(user)
-        self._record(user, {"method": "password", "email": user.email})
-
-    def _record(self, user, record):
-        import time
-
-        session = self.session
-        session["account_authentication_methods"] = [{**record, "at": time.time()}]
-        session["account_authentication_methods_user"] = str(user.pk)
-        session.save()
-
-
 @pytest.fixture
 def client():
+    """The test client, whose `force_login` is a complete sign-in (tests/clients.py)."""
     return SignedInClient()

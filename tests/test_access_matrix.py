@@ -29,6 +29,7 @@ from people import services
 from people.choices import MembershipRole
 from people.models import Cohort, RosterImport
 from people.roles import ADMINISTRATORS_GROUP, EDITORS_GROUP
+from tests.clients import SignedInClient
 from tests.factories import (
     CertificateFactory,
     EnrolmentFactory,
@@ -322,8 +323,6 @@ def _outcome(response) -> str:
 
 
 def _clients(users):
-    from tests.conftest import SignedInClient
-
     clients = {"anonymous": SignedInClient()}
     for role, user in users.items():
         client = SignedInClient()

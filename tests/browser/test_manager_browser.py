@@ -8,13 +8,13 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from people.demo import PEOPLE
 from people.demo import seed as seed_people
 from people.models import User
+from tests.clients import SignedInClient
 from tests.factories import course_with_lessons
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ NEW_PASSWORD = "Cadet-mot-de-passe-2026"
 def _sign_in_with_session(page, live_server, user):
     # The demo manager has a TOTP authenticator (seeded), which is what the MFA middleware
     # checks; the session comes from a test client.
-    client = Client()
+    client = SignedInClient()
     client.force_login(user)
     page.context.add_cookies(
         [
