@@ -1,5 +1,7 @@
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
@@ -11,9 +13,16 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from assessments.evidence import course_evidence
-from assessments.h5p import admin_views
+from assessments.h5p import admin_views, services
 from assessments.h5p.permissions import can_approve_libraries, can_preview_h5p, can_view_h5p_results
-from assessments.models import CaseScenario, H5PActivity, H5PLibrary, Question, QuestionBank, Quiz
+from assessments.models import (
+    CaseScenario,
+    H5PActivity,
+    H5PLibrary,
+    Question,
+    QuestionBank,
+    Quiz,
+)
 from assessments.quizzes import admin_views as quiz_admin_views
 
 
@@ -54,11 +63,15 @@ class H5PLibraryViewSet(SnippetViewSet):
     model = H5PLibrary
     icon = "code"
     menu_label = _("H5P libraries")
-    list_display = ["__str__", "title", "approved_at", "approved_by", "created_at"]
+    list_display = ["__str__", "title", "used_by", "approved_at", "approved_by", "created_at"]
     list_filter = {"approved_at": ["isnull"]}
     search_fields = ["machine_name", "title"]
     inspect_view_enabled = True
     panels = [FieldPanel("title", read_only=True)]
+
+    def get_queryset(self, request):
+        # The "used by" column names the activities of each version: one query for all.
+        return H5PLibrary.objects.prefetch_related("activities")
 
 
 register_permission_policy(H5PLibrary, ReadOnlyPermissionPolicy(H5PLibrary))
@@ -87,8 +100,55 @@ def register_h5p_admin_urls():
             admin_views.PreviewActivityView.as_view(),
             name="h5p_admin_preview",
         ),
+        path(
+            "h5p/activities/<int:pk>/replace/",
+            admin_views.ReplacePackageView.as_view(),
+            name="h5p_admin_replace",
+        ),
         path("h5p/results/", admin_views.ResultsView.as_view(), name="h5p_admin_results"),
     ]
+
+
+hooks.register("register_bulk_action", admin_views.ApproveLibrariesBulkAction)
+
+
+@hooks.register("register_log_actions")
+def register_h5p_actions(actions):
+    actions.register_action(
+        "assessments.h5p_replace", _("Replace the H5P package"), _("H5P package replaced")
+    )
+
+
+@hooks.register("before_delete_snippet")
+def delete_h5p_activities_through_the_service(request, instances):
+    """Deleting an activity (alone or in bulk) goes through `services.delete_h5p_activity`: one
+    that learners' results refer to is refused with a message (results stay in the reports);
+    otherwise its files and the libraries nothing else uses go with it."""
+    activities = [item for item in instances if isinstance(item, H5PActivity)]
+    if not activities:
+        return None
+    listing = redirect("wagtailsnippets_assessments_h5pactivity:list")
+    if request.method != "POST":
+        refusals = [r for r in map(services.deletion_refused, activities) if r is not None]
+        for refusal in refusals:
+            messages.error(request, refusal.messages[0])
+        return listing if refusals else None  # else the confirmation page
+    deleted = 0
+    for activity in activities:
+        try:
+            services.delete_h5p_activity(activity=activity, deleted_by=request.user)
+            deleted += 1
+        except services.ActivityInUse as error:
+            messages.error(request, error.messages[0])
+    if deleted:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d H5P activity deleted.", "%(count)d H5P activities deleted.", deleted
+            )
+            % {"count": deleted},
+        )
+    return listing
 
 
 @hooks.register("before_edit_page")
@@ -126,6 +186,13 @@ def h5p_listing_buttons(snippet, user, next_url=None):
             reverse("h5p_admin_approve_library", args=[snippet.pk]),
             icon_name="success",
             priority=10,
+        )
+    if isinstance(snippet, H5PActivity) and user.has_perm("assessments.change_h5pactivity"):
+        yield ListingButton(
+            _("Replace the package"),
+            reverse("h5p_admin_replace", args=[snippet.pk]),
+            icon_name="upload",
+            priority=30,
         )
     if isinstance(snippet, H5PActivity) and can_preview_h5p(user):
         yield ListingButton(

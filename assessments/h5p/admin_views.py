@@ -9,12 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import CreateView
 
 from assessments.blocks import H5PActivityBlock
@@ -139,6 +141,73 @@ class ApproveLibraryView(AdminTemplateView):
         services.approve_h5p_library(library=self.library, approved_by=request.user)
         messages.success(request, _("%(library)s is approved.") % {"library": self.library})
         return redirect("wagtailsnippets_assessments_h5plibrary:list")
+
+
+class ReplacePackageForm(forms.Form):
+    package = forms.FileField(
+        label=gettext_lazy("New version of the package (.h5p)"),
+        help_text=gettext_lazy(
+            "The same activity exported again after changes, with the same content type. The "
+            "activity keeps its lessons and its results; learners start the new version afresh."
+        ),
+    )
+
+    def clean_package(self):
+        package = self.cleaned_data["package"]
+        if not package.name.lower().endswith(".h5p"):
+            raise forms.ValidationError(_("Choose a file ending in .h5p."))
+        return package
+
+
+class ReplacePackageView(AdminTemplateView):
+    """Upload a new version of an activity's package (`services.replace_h5p_package`)."""
+
+    template_name = "assessments/admin/replace_package.html"
+    page_title = gettext_lazy("Replace the package")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("assessments.change_h5pactivity"):
+            raise PermissionDenied
+        self.activity = get_object_or_404(H5PActivity, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.activity.title
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ReplacePackageForm())
+        return super().get_context_data(activity=self.activity, **kwargs)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        form = ReplacePackageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                activity = services.replace_h5p_package(
+                    activity=self.activity,
+                    file=form.cleaned_data["package"],
+                    replaced_by=request.user,
+                )
+            except H5PPackageError as error:
+                form.add_error("package", error)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” now plays the new version of its package.")
+                    % {"title": activity.title},
+                )
+                pending = list(activity.libraries_awaiting_approval())
+                if pending:
+                    messages.warning(
+                        request,
+                        _(
+                            "Learners will see it again once an administrator approves "
+                            "%(libraries)s."
+                        )
+                        % {"libraries": ", ".join(str(library) for library in pending)},
+                    )
+                announce_notes(request, activity)
+                return redirect("wagtailsnippets_assessments_h5pactivity:list")
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class PreviewActivityView(AdminTemplateView):
@@ -294,3 +363,37 @@ class ResultsView(AdminTemplateView):
 
 def results_url() -> str:
     return reverse("h5p_admin_results")
+
+
+class ApproveLibrariesBulkAction(SnippetBulkAction):
+    """Approve the selected library versions at once (a package often brings dozens)."""
+
+    display_name = gettext_lazy("Approve")
+    action_type = "approve"
+    aria_label = gettext_lazy("Approve the selected libraries")
+    template_name = "assessments/admin/confirm_bulk_approve.html"
+    action_priority = 10
+
+    @classproperty
+    def models(cls):
+        return [H5PLibrary]
+
+    def check_perm(self, library):
+        return can_approve_libraries(self.request.user)
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        user = user or kwargs["self"].request.user
+        approved = 0
+        for library in objects:
+            if not library.is_approved:
+                services.approve_h5p_library(library=library, approved_by=user)
+                approved += 1
+        return approved, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext(
+            "%(count)d library version approved.",
+            "%(count)d library versions approved.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}

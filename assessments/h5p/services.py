@@ -4,6 +4,7 @@ requirements are met (the hook point for lesson completion, see `assessments/sig
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import math
@@ -23,9 +24,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail.blocks import StreamValue, StructValue
 from wagtail.blocks.list_block import ListValue
 from wagtail.fields import StreamField
+from wagtail.log_actions import log
 from wagtail.models import Page
 
 from assessments.h5p.extraction import DEFAULT_LIMITS, H5PPackageError, Limits, extract_package
@@ -232,6 +235,197 @@ def import_h5p_package(
                 default_storage.delete(name)
             raise
     return activity
+
+
+class ActivityInUse(ValidationError):
+    """An activity that learners' results refer to: it is kept (unpublish it instead)."""
+
+
+def _content_names(content_hash: str, content_files: list[str]) -> list[str]:
+    return [content_storage_path(content_hash, "h5p.json")] + [
+        content_storage_path(content_hash, f"content/{relative}") for relative in content_files
+    ]
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def _remove_unused_libraries() -> list[str]:
+    """Delete the library versions no activity uses any more (approved or not: a version
+    uploaded again later is approved again); returns their files to delete after commit."""
+    unused = list(H5PLibrary.objects.filter(activities__isnull=True))
+    if not unused:
+        return []
+    H5PLibrary.objects.filter(pk__in=[library.pk for library in unused]).delete()
+    still_stored = set(
+        H5PLibrary.objects.filter(
+            content_hash__in={lib.content_hash for lib in unused}
+        ).values_list("content_hash", flat=True)
+    )
+    return [
+        library.storage_path(relative)
+        for library in unused
+        if library.content_hash not in still_stored
+        for relative in library.files
+    ]
+
+
+def replace_h5p_package(
+    *,
+    activity: H5PActivity,
+    file: BinaryIO | str | Path,
+    replaced_by=None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> H5PActivity:
+    """Give an activity a new version of its package: same activity (id, IRI, lessons that place
+    it, results), new content and libraries (new versions await approval before it plays
+    again). The learners' saved states of the old version are forgotten; the old content files
+    and the libraries nothing uses any more are deleted once this is committed. The new package
+    must be of the same content type. Raises `H5PPackageError` and then changes nothing."""
+    with open_h5p_package(file, limits=limits) as manifest:
+        content_hash = _content_hash(manifest)
+        if content_hash == activity.content_hash:
+            raise H5PPackageError(
+                _("This is the package the activity already has: nothing to replace."),
+                code="same",
+            )
+        other = H5PActivity.objects.filter(content_hash=content_hash).exclude(pk=activity.pk)
+        if other.exists():
+            raise DuplicatePackage(other.first())
+        new_type = manifest.h5p_json["mainLibrary"]
+        if new_type != activity.main_library.machine_name:
+            raise H5PPackageError(
+                _(
+                    "This package is a “%(new)s” and the activity a “%(old)s”: a new version must "
+                    "be of the same content type (its results would not mean the same). Upload "
+                    "it as a new activity instead."
+                )
+                % {"new": new_type, "old": activity.main_library.machine_name},
+                code="other_type",
+            )
+        written: list[str] = []
+        try:
+            with transaction.atomic():
+                locked = H5PActivity.objects.select_for_update().get(pk=activity.pk)
+                old_files = _content_names(locked.content_hash, locked.content_files)
+                libraries = _store_package(manifest, content_hash, written)
+                locked.content_hash = content_hash
+                locked.h5p_json = manifest.h5p_json
+                locked.content_files = manifest.content_files
+                locked.language = str(manifest.h5p_json.get("language", ""))[:10]
+                locked.main_library = libraries[manifest.main_key]
+                locked.import_notes = manifest.notes
+                locked.save()
+                locked.libraries.set(libraries.values())
+                H5PUserState.objects.filter(activity=locked).delete()
+                log(instance=locked, action="assessments.h5p_replace", user=replaced_by)
+                removed = _remove_unused_libraries()
+                transaction.on_commit(lambda: _delete_files(old_files + removed))
+        except IntegrityError:
+            existing = H5PActivity.objects.filter(content_hash=content_hash).first()
+            if existing is None:
+                raise H5PPackageError(
+                    _("Another upload is storing the same libraries right now: try again."),
+                    code="busy",
+                ) from None
+            raise DuplicatePackage(existing) from None
+        except BaseException:
+            _delete_files(written)
+            raise
+    return locked
+
+
+def deletion_refused(activity: H5PActivity) -> ActivityInUse | None:
+    """Why `activity` cannot be deleted (learners have results for it), or None."""
+    learners = (
+        XAPIStatement.objects.filter(activity=activity, is_preview=False)
+        .values("user")
+        .distinct()
+        .count()
+    )
+    if not learners:
+        return None
+    return ActivityInUse(
+        ngettext(
+            "“%(title)s” cannot be deleted: %(count)d learner has results for it, kept in the "
+            "reports. Unpublish it instead: learners will no longer see it.",
+            "“%(title)s” cannot be deleted: %(count)d learners have results for it, kept in the "
+            "reports. Unpublish it instead: learners will no longer see it.",
+            learners,
+        )
+        % {"title": activity.title, "count": learners},
+        code="in_use",
+    )
+
+
+def delete_h5p_activity(*, activity: H5PActivity, deleted_by=None) -> None:
+    """Delete an activity that no learner has a result for, with its staff previews, saved
+    states, files and the library versions nothing else uses. One that learners' results refer
+    to is refused (`ActivityInUse`): results are official records of practice and stay in the
+    reports; unpublish the activity instead."""
+    with transaction.atomic():
+        locked = H5PActivity.objects.select_for_update().get(pk=activity.pk)
+        if refusal := deletion_refused(locked):
+            raise refusal
+        files = _content_names(locked.content_hash, locked.content_files)
+        XAPIStatement.objects.filter(activity=locked).delete()  # staff previews only
+        log(instance=locked, action="wagtail.delete", user=deleted_by)
+        locked.delete()
+        removed = _remove_unused_libraries()
+        transaction.on_commit(lambda: _delete_files(files + removed))
+
+
+def _walk_storage(folder: str):
+    """Every file name under `folder` in the default storage (FileSystem or S3 alike)."""
+    try:
+        folders, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for sub in folders:
+        yield from _walk_storage(f"{folder}/{sub}")
+
+
+def _older_than(name: str, age: datetime.timedelta) -> bool:
+    try:
+        return default_storage.get_modified_time(name) < timezone.now() - age
+    except (NotImplementedError, OSError):
+        return False  # cannot tell: kept
+
+
+def remove_unused_h5p_files(
+    *, dry_run: bool = False, min_age: datetime.timedelta = datetime.timedelta(hours=1)
+) -> dict[str, int]:
+    """Delete the library versions no activity uses, then every stored file under `h5p/` that
+    no activity or library names (left by an interrupted import, or by older versions of this
+    code) and older than `min_age` (an import in progress writes its files before its rows).
+    Returns the counts; `dry_run` only counts."""
+    unused = H5PLibrary.objects.filter(activities__isnull=True)
+    libraries = unused.count()
+    if not dry_run:
+        with transaction.atomic():
+            _remove_unused_libraries()  # their files are no longer named: swept below
+    used = {
+        name
+        for activity in H5PActivity.objects.only("content_hash", "content_files")
+        for name in _content_names(activity.content_hash, activity.content_files)
+    } | {
+        library.storage_path(relative)
+        for library in H5PLibrary.objects.only("content_hash", "files")
+        for relative in library.files
+    }
+    orphans = [
+        name
+        for top in ("h5p/content", "h5p/libraries")
+        for name in _walk_storage(top)
+        if name not in used and _older_than(name, min_age)
+    ]
+    if not dry_run:
+        _delete_files(orphans)
+    return {"libraries": libraries, "files": len(orphans)}
 
 
 def approve_h5p_library(*, library: H5PLibrary, approved_by) -> H5PLibrary:

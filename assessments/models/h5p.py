@@ -93,6 +93,12 @@ class H5PLibrary(models.Model):
     def storage_path(self, relative: str) -> str:
         return f"h5p/libraries/{self.content_hash}/{relative}"
 
+    @admin.display(description=_("used by"))
+    def used_by(self) -> str:
+        """The activities that play with this version (prefetch `activities` for a list)."""
+        titles = sorted(activity.title for activity in self.activities.all())
+        return ", ".join(titles) if titles else "—"
+
 
 class H5PActivity(models.Model):
     """An uploaded `.h5p` package: its content, and the library versions it plays with."""
