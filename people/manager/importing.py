@@ -113,6 +113,21 @@ def template_xlsx() -> bytes:
 # --- Planning (the dry run) -------------------------------------------------------------------
 
 
+def column_lengths() -> dict[str, int]:
+    """The longest value each text column may hold: the max_length of the model field it is
+    saved in (what the database would refuse, checked in the dry run instead)."""
+    fields = {
+        "full_name": User._meta.get_field("full_name"),
+        "email": User._meta.get_field("email"),
+        "matricule": User._meta.get_field("matricule"),
+        "cohort": Cohort._meta.get_field("name"),
+    }
+    return {name: field.max_length for name, field in fields.items()}
+
+
+_COLUMN_OF = dict(zip(FIELDS, COLUMNS, strict=True))
+
+
 def plan_rows(*, institution: Institution, rows: list[dict]) -> list[RowPlan]:
     """What importing `rows` into `institution` would do, row by row; writes nothing. A constant
     number of queries whatever the number of rows."""
@@ -152,7 +167,9 @@ def plan_rows(*, institution: Institution, rows: list[dict]) -> list[RowPlan]:
         ).values_list("cohort_id", "user_id")
     )
     seen: dict[str, int] = {}
+    lengths = column_lengths()
     for plan in plans:
+        _check_lengths(plan, lengths)
         _plan_row(
             plan,
             institution,
@@ -166,6 +183,16 @@ def plan_rows(*, institution: Institution, rows: list[dict]) -> list[RowPlan]:
             privileged,
         )
     return plans
+
+
+def _check_lengths(plan: RowPlan, lengths: dict[str, int]) -> None:
+    for name, most in lengths.items():
+        length = len(getattr(plan, name))
+        if length > most:
+            plan.errors.append(
+                _("The column “%(column)s” holds %(length)s characters: %(max)s at most.")
+                % {"column": _COLUMN_OF[name], "length": length, "max": most}
+            )
 
 
 def _plan_row(

@@ -300,3 +300,51 @@ def test_import_of_5000_rows(school, manager, django_capture_on_commit_callbacks
     assert len(plans) == 5000
     assert Cohort.objects.get(name="Promotion 2026").members.count() == 5000
     assert RosterImport.objects.get().status == RosterImportStatus.DONE
+
+
+# --- Every length the database checks is checked by the dry run -------------------------------
+
+
+def _row_with(column: str, value: str) -> list[str]:
+    row = dict(zip(importing.FIELDS, importing.TEMPLATE_EXAMPLE, strict=True))
+    row[column] = value
+    return [row[name] for name in importing.FIELDS]
+
+
+@pytest.mark.parametrize(
+    ("field", "column", "value"),
+    [
+        ("full_name", "nom complet", "N" * 201),
+        ("email", "e-mail", "a" * 64 + "@" + ("b" * 60 + ".") * 3 + "ml" + "c" * 10),
+        ("matricule", "matricule", "P" * 51),
+        ("cohort", "cohorte", "C" * 151),
+    ],
+)
+def test_a_value_longer_than_its_field_is_a_french_row_error_and_nothing_is_written(
+    client, school, manager, field, column, value, django_capture_on_commit_callbacks
+):
+    longest = importing.column_lengths()[field]
+    assert len(value) == longest + 1 or field == "email"
+    file = xlsx_file([_row_with(field, value)])
+    url = preview_of(upload(client, manager, file))
+    page = client.get(url).content.decode()
+    expected = f"La colonne « {column} » compte {len(value)} caractères : {longest} au plus."
+    assert expected in page
+    assert "Confirmer l’import" not in page
+    people = User.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    assert User.objects.count() == people
+    assert not Cohort.objects.exists()
+    assert RosterImport.objects.get().status == RosterImportStatus.PREVIEW
+
+
+def test_the_roster_lengths_come_from_the_models():
+    lengths = importing.column_lengths()
+    assert lengths == {
+        "full_name": User._meta.get_field("full_name").max_length,
+        "email": User._meta.get_field("email").max_length,
+        "matricule": User._meta.get_field("matricule").max_length,
+        "cohort": Cohort._meta.get_field("name").max_length,
+    }
+    assert lengths["email"] == 254 and lengths["cohort"] == 150
