@@ -26,8 +26,21 @@ def setting():
     return {"manager": manager, "a": learner_a, "b": learner_b, "course": course, "inst_a": a}
 
 
-def test_a_manager_lists_the_enrolments_of_their_institution_only(client, setting):
+def _editing_manager(manager):
+    """Managers enter the admin only when they edit content too (people/0005)."""
+    from django.contrib.auth.models import Group
+
+    manager.groups.add(Group.objects.get(name="Editors"))
+    return manager
+
+
+def test_a_plain_manager_follows_progress_in_the_manager_area_not_the_admin(client, setting):
     client.force_login(setting["manager"])
+    assert client.get("/admin/enrolments/").status_code == 302
+
+
+def test_a_manager_lists_the_enrolments_of_their_institution_only(client, setting):
+    client.force_login(_editing_manager(setting["manager"]))
     body = client.get("/admin/enrolments/").content.decode()
     assert "Cadet de A" in body
     assert "Cadet de B" not in body
@@ -44,7 +57,7 @@ def test_the_enrolment_list_filters_by_status_and_institution(client, setting):
 
 
 def test_a_learner_progress_view_shows_lessons_and_refuses_other_institutions(client, setting):
-    client.force_login(setting["manager"])
+    client.force_login(_editing_manager(setting["manager"]))
     response = client.get(f"/admin/enrolments/learner/{setting['a'].pk}/")
     assert response.status_code == 200
     assert "Cours sur la loi" in response.content.decode()
