@@ -484,6 +484,7 @@ class LoadGenerator:
         weights = [w for _i, _p, w in self.institutions]
         self.members: dict[int, list[int]] = defaultdict(list)  # institution id -> user ids
         self.person: dict[int, tuple[str, str]] = {}  # user id -> (profession, sex)
+        self.names: dict[int, str] = {}  # user id -> full name (certificates keep it as issued)
         self.region_of: dict[int, int] = {}
         users, memberships = [], []
         indexes = rng.choices(range(len(self.institutions)), weights=weights, k=self.people)
@@ -522,6 +523,7 @@ class LoadGenerator:
             )
             self.members[institution.pk].append(pk)
             self.person[pk] = (profession, sex)
+            self.names[pk] = name
             self.region_of[pk] = institution.region_id
         self._write_users(users)
         self._count("people", len(users))
@@ -863,6 +865,7 @@ class LoadGenerator:
             pk,
             values.get("enrolment"),
             values["holder"],
+            self.names.get(values["holder"], ""),
             course.pk,
             course.version or "",
             new_code(),
@@ -882,6 +885,7 @@ class LoadGenerator:
         "id",
         "enrolment_id",
         "holder_id",
+        "holder_name",
         "course_id",
         "course_version",
         "code",
