@@ -130,3 +130,125 @@ def test_sign_in_lands_in_the_learners_language(client):
     response = client.post("/fr/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/en/my-training/"
+
+
+# --- Who the learner is (issue 16) ------------------------------------------------------------
+
+
+def _signup(client, **fields):
+    data = {
+        "full_name": "Ibrahim Coulibaly",
+        "email": "ibrahim.coulibaly@justice.ml",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "profession": "juge",
+        "matricule": "MAG-0420",
+        **fields,
+    }
+    return client.post("/fr/accounts/signup/", data)
+
+
+def test_the_sign_up_page_asks_for_the_full_name_profession_matricule_and_institution(client):
+    html = client.get("/fr/accounts/signup/").content.decode()
+    for name in ("full_name", "email", "password1", "profession", "matricule"):
+        assert f'name="{name}"' in html, name
+    assert 'name="requested_institution"' in html
+    assert "Nom complet" in html and "Matricule" in html
+    assert 'autocomplete="name"' in html
+    # The name comes first, the optional fields last.
+    assert html.index('name="full_name"') < html.index('name="email"')
+    assert html.index('name="password2"') < html.index('name="profession"')
+
+
+def test_signing_up_through_allauth_records_name_profession_matricule_and_request(client):
+    institution = InstitutionFactory(name="Tribunal de grande instance de Kayes")
+    response = _signup(
+        client, full_name="  Ibrahim   Coulibaly ", requested_institution=institution.pk
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="ibrahim.coulibaly@justice.ml")
+    assert (user.full_name, user.profession, user.matricule) == (
+        "Ibrahim Coulibaly",
+        "juge",
+        "MAG-0420",
+    )
+    assert user.preferred_language == "fr"
+    membership = Membership.objects.get(user=user)
+    assert (membership.institution, membership.status) == (institution, "requested")
+
+
+def test_signing_up_in_english_sets_english_and_the_matricule_is_optional(client):
+    data = {
+        "full_name": "Awa Touré",
+        "email": "awa.toure@justice.ml",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "profession": "greffier",
+    }
+    assert client.post("/en/accounts/signup/", data).status_code == 302
+    user = User.objects.get(email="awa.toure@justice.ml")
+    assert (user.full_name, user.matricule, user.preferred_language) == ("Awa Touré", "", "en")
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"full_name": ""}, "Indiquez votre nom complet : il figure sur vos attestations."),
+        ({"full_name": "   "}, "Indiquez votre nom complet : il figure sur vos attestations."),
+        ({"profession": ""}, "Choisissez votre profession."),
+        ({"profession": "roi"}, "Sélectionnez un choix valide"),
+        ({"requested_institution": "999999"}, "Sélectionnez un choix valide"),
+        ({"full_name": "x" * 201}, "au plus 200 caractères"),
+    ],
+)
+def test_a_sign_up_without_a_name_or_with_tampered_choices_creates_nothing(client, fields, message):
+    response = _signup(client, **fields)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="ibrahim.coulibaly@justice.ml").exists()
+    assert not mail.outbox
+
+
+def test_an_account_without_a_name_gives_it_before_enrolling_then_goes_back(client):
+    from courses.models import Enrolment
+    from tests.factories import CoursePageFactory
+
+    course = CoursePageFactory()
+    user = UserFactory(full_name="")
+    client.force_login(user)
+    response = client.post(f"/fr/learning/courses/{course.pk}/enrol/", follow=True)
+    assert not Enrolment.objects.filter(user=user).exists()
+    body = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith("/fr/accounts/profile/?next=")
+    assert "Indiquez votre nom complet avant de vous inscrire" in body
+
+    course_url = course.get_url()
+    response = client.post(
+        "/fr/accounts/profile/",
+        {
+            "full_name": "Ibrahim Coulibaly",
+            "profession": "juge",
+            "sex": "M",
+            "preferred_language": "fr",
+            "next": course_url,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == course_url
+    response = client.post(f"/fr/learning/courses/{course.pk}/enrol/")
+    assert Enrolment.objects.filter(user=user).exists()
+
+
+def test_the_profile_never_sends_back_to_another_site(client):
+    user = UserFactory(full_name="")
+    client.force_login(user)
+    response = client.post(
+        "/fr/accounts/profile/?next=https://exemple.com/",
+        {
+            "full_name": "Ibrahim Coulibaly",
+            "profession": "juge",
+            "sex": "M",
+            "preferred_language": "fr",
+            "next": "https://exemple.com/",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/fr/accounts/profile/"
