@@ -286,10 +286,15 @@ def revoke_certificate(*, certificate: Certificate, revoked_by: User, reason: st
 
 def request_pdf(*, certificate: Certificate, user: User | None) -> Certificate:
     """Render a missing PDF now (the holder is waiting for the download); also when the row
-    names a file the storage no longer has (a database restored without its files)."""
+    names a file the storage no longer has (a database restored without its files), and when
+    the file is stale (`CertificateQuerySet.stale_pdf`: it no longer says what the row says)."""
     from certificates.tasks import render_certificate_pdf
 
-    if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
+    if (
+        not certificate.pdf
+        or certificate.pdf_rendered_at is None
+        or not certificate.pdf.storage.exists(certificate.pdf.name)
+    ):
         render_certificate_pdf(certificate.pk, requested_by=user)
         certificate.refresh_from_db()
     return certificate

@@ -276,3 +276,20 @@ def test_an_old_certificate_takes_the_name_once_the_holder_gives_it(
     entry = ModelLogEntry.objects.for_instance(certificate).get(action="certificates.record_name")
     assert entry.data["previous_sha256"] == old_hash
     assert "certificates.render" in _actions(certificate)
+
+
+def test_a_stale_pdf_is_rendered_again_when_the_holder_downloads_it(client):
+    holder = _unnamed()
+    certificate = CertificateFactory(holder=holder)
+    render_certificate_pdf(certificate.pk)
+    # As the data migration leaves a PDF that printed the e-mail address: stale.
+    Certificate.objects.filter(pk=certificate.pk).update(pdf_rendered_at=None, pdf_sha256="e" * 64)
+    client.force_login(holder)
+    response = client.get(f"/fr/learning/certificates/{certificate.pk}/pdf/")
+    assert response.status_code == 200
+    certificate.refresh_from_db()
+    assert certificate.pdf_rendered_at is not None and certificate.pdf_sha256 != "e" * 64
+    text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    )
+    assert "Nom non renseigné" in text and "justice.ml" not in text
