@@ -28,3 +28,21 @@ class SignedInClient(Client):
         session["account_authentication_methods"] = [{**record, "at": time.time()}]
         session["account_authentication_methods_user"] = str(user.pk)
         session.save()
+
+
+def sign_in_browser(page, live_server, user) -> None:
+    """Give a Playwright page the session of a complete sign-in of `user` (the second factor
+    included for an account with an authenticator), as `SignedInClient.force_login` makes it."""
+    from django.conf import settings
+
+    client = SignedInClient()
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -5,29 +5,14 @@ import io
 import re
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from certificates.models import Certificate
+from tests.clients import sign_in_browser
 from tests.factories import UserFactory, course_with_lessons
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": django_settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_learner_downloads_the_certificate_and_a_stranger_verifies_it(
@@ -42,7 +27,7 @@ def test_learner_downloads_the_certificate_and_a_stranger_verifies_it(
         certificate_validity_months=24,
     )
     learner = UserFactory(full_name="Aminata Traoré")
-    _sign_in(page, live_server, learner)
+    sign_in_browser(page, live_server, learner)
 
     page.goto(course.url)
     page.locator("form[action*='/enrol/'] button").click()

@@ -1,11 +1,10 @@
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from assessments.h5p.services import lesson_h5p_requirements_met
 from assessments.models import H5PUserState, XAPIStatement
 from courses import services as course_services
+from tests.clients import sign_in_browser
 from tests.factories import (
     LessonPageFactory,
     UserFactory,
@@ -14,20 +13,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_learner_plays_an_activity_in_the_sandbox_and_the_result_is_recorded(
@@ -39,7 +24,7 @@ def test_learner_plays_an_activity_in_the_sandbox_and_the_result_is_recorded(
     )
     learner = UserFactory()
     course_services.enrol(user=learner, course=lesson.get_parent().get_parent().specific)
-    _sign_in(page, live_server, learner)
+    sign_in_browser(page, live_server, learner)
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     h5p_requests = []
@@ -109,7 +94,7 @@ def test_an_activity_that_cannot_start_says_so_and_offers_the_way_forward(page, 
     lessons[0].save_revision().publish()
     learner = UserFactory()
     course_services.enrol(user=learner, course=course)
-    _sign_in(page, live_server, learner)
+    sign_in_browser(page, live_server, learner)
 
     page.goto(lessons[0].url)
     page.get_by_role("button", name="Commencer l'activité").click()

@@ -5,13 +5,12 @@ types render; the frame, eval allowed, still cannot reach the learner's session.
 import json
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from assessments.models import XAPIStatement
 from courses import services as course_services
 from courses.models import LessonProgress
+from tests.clients import sign_in_browser
 from tests.factories import (
     LessonPageFactory,
     UserFactory,
@@ -21,20 +20,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def _watch_console(page) -> list[str]:
@@ -61,7 +46,7 @@ def _open_activity(page, live_server, name, *, pass_threshold=0.75):
     )
     learner = UserFactory()
     course_services.enrol(user=learner, course=lesson.get_parent().get_parent().specific)
-    _sign_in(page, live_server, learner)
+    sign_in_browser(page, live_server, learner)
     errors = _watch_console(page)
     page.goto(lesson.url)
     page.get_by_role("button", name="Commencer l'activité").click()
@@ -230,7 +215,7 @@ def test_the_frame_with_eval_still_cannot_reach_the_learner_s_session(page, live
 def test_the_player_opened_on_its_own_has_an_opaque_origin(page, live_server):
     activity = real_h5p_activity("H5P.TrueFalse")
     learner = UserFactory()
-    _sign_in(page, live_server, learner)
+    sign_in_browser(page, live_server, learner)
 
     page.goto(f"/h5p/embed/{activity.content_hash}/")
     assert page.evaluate("() => window.origin") == "null"

@@ -6,7 +6,6 @@ import datetime
 import re
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -14,28 +13,12 @@ from playwright.sync_api import expect
 from people.demo import PEOPLE
 from people.demo import seed as seed_people
 from people.models import User
-from tests.clients import SignedInClient
+from tests.clients import sign_in_browser
 from tests.factories import course_with_lessons
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "Cadet-mot-de-passe-2026"
-
-
-def _sign_in_with_session(page, live_server, user):
-    # The demo manager has a TOTP authenticator (seeded), which is what the MFA middleware
-    # checks; the session comes from a test client.
-    client = SignedInClient()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_manager_imports_assigns_and_sees_the_cadet_complete_the_module(
@@ -55,7 +38,7 @@ def test_manager_imports_assigns_and_sees_the_cadet_complete_the_module(
         encoding="utf-8",
     )
 
-    _sign_in_with_session(page, live_server, manager)
+    sign_in_browser(page, live_server, manager)
     page.goto("/fr/ma-formation/")
     page.get_by_role("link", name="Espace gestionnaire").click()
     page.get_by_role("link", name="Importer un effectif").first.click()
