@@ -6,28 +6,23 @@ from django.db import migrations
 MANAGERS = "Gestionnaires"
 
 
-def withdraw_admin_access(apps, schema_editor):
+def _admin_access(apps, change: str):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group = Group.objects.filter(name=MANAGERS).first()
     if group is not None:
-        group.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="wagtailadmin", codename="access_admin"
-            )
+        permissions = Permission.objects.filter(
+            content_type__app_label="wagtailadmin", codename="access_admin"
         )
+        getattr(group.permissions, change)(*permissions)
+
+
+def withdraw_admin_access(apps, schema_editor):
+    _admin_access(apps, "remove")
 
 
 def restore_admin_access(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=MANAGERS).first()
-    if group is not None:
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="wagtailadmin", codename="access_admin"
-            )
-        )
+    _admin_access(apps, "add")
 
 
 class Migration(migrations.Migration):
