@@ -368,7 +368,8 @@ class _FirstSheet(_Handler):
     sheet_id = None
 
     def start(self, name, attributes):
-        if name == "sheet":
+        # The parser may go on past the first <sheet> within the same chunk: keep the first.
+        if name == "sheet" and self.sheet_id is None:
             self.sheet_id = attributes.get(f"{_RELATIONSHIPS} id")
             self.done = True
 
@@ -630,6 +631,41 @@ class XlsxSheet:
                 row.append(value)
         self._sheet.append(row)
 
+    def choose_from(
+        self, column: int, source: str, *, last_row: int, title: str = "", message: str = ""
+    ) -> None:
+        """Cells of `column` (1 for A) from row 2 to `last_row` offer the values of `source`
+        (a range such as "'Valeurs permises'!$A$2:$A$9") as a drop-down list; another value
+        gets a warning with `message` (it may still be one the reader accepts)."""
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        letter = get_column_letter(column)
+        validation = DataValidation(
+            type="list",
+            formula1=source,
+            allow_blank=True,
+            showErrorMessage=bool(message),
+            errorStyle="warning",
+            errorTitle=title or None,
+            error=message or None,
+        )
+        validation.add(f"{letter}2:{letter}{last_row}")
+        self._sheet.data_validations.append(validation)
+
+
+def sheet_range(title: str, column: int, first_row: int, last_row: int) -> str:
+    """An absolute reference to cells of another sheet, e.g. 'Valeurs permises'!$A$2:$A$9."""
+    from openpyxl.utils import get_column_letter
+
+    letter = get_column_letter(column)
+    quoted = _sheet_title(title).replace("'", "''")
+    return f"'{quoted}'!${letter}${first_row}:${letter}${last_row}"
+
+
+def _sheet_title(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31]
+
 
 class XlsxBook:
     """A workbook written as a stream (openpyxl's write-only mode), whatever its length."""
@@ -648,7 +684,7 @@ class XlsxBook:
         columns are as wide as the header's names."""
         from openpyxl.utils import get_column_letter
 
-        sheet = self._workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31])
+        sheet = self._workbook.create_sheet(_sheet_title(title))
         header = [str(h) for h in header] if header is not None else None
         if widths is None and header is not None:
             widths = fitted_widths([header], least=10)

@@ -19,7 +19,15 @@ from people.choices import MembershipRole, MembershipStatus, Profession, Sex
 from people.manager import services as cohort_services
 from people.models import Cohort, Institution, Membership, RosterImport, RosterImportStatus, User
 from people.roles import PRIVILEGED_GROUPS
-from people.spreadsheets import SpreadsheetError, csv_bytes, fold, read_rows, xlsx_bytes
+from people.spreadsheets import (
+    SpreadsheetError,
+    XlsxBook,
+    csv_bytes,
+    fitted_widths,
+    fold,
+    read_rows,
+    sheet_range,
+)
 
 COLUMNS = ["nom complet", "e-mail", "matricule", "profession", "sexe", "cohorte"]
 FIELDS = ["full_name", "email", "matricule", "profession", "sex", "cohort"]
@@ -48,6 +56,7 @@ class RowPlan:
     sex: str = ""
     cohort: str = ""
     action: str = Action.UNCHANGED
+    new_cohort: bool = False  # its cohort does not exist yet: the import would create it
     errors: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
 
@@ -96,7 +105,7 @@ TEMPLATE_EXAMPLE = [
     "Awa Diallo",
     "awa.diallo@example.ml",
     "P-2026-001",
-    "policier",
+    "Policier",
     "F",
     "Promotion 2026",
 ]
@@ -107,7 +116,45 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    return xlsx_bytes("Roster", COLUMNS, [TEMPLATE_EXAMPLE])
+    """The roster sheet (one example row; profession and sex offer their allowed values as a
+    drop-down list) and a second sheet listing those values. Only the first sheet is read back."""
+    with override("fr"):
+        professions = [str(label) for _value, label in Profession.choices]
+        sexes = [(value, str(label)) for value, label in Sex.choices]
+        roster_title, values_title = _("Roster"), _("Allowed values")
+        values_header = [
+            _("profession (write one of these)"),
+            _("sex (F or M)"),
+            _("meaning"),
+        ]
+        warning = _("Use a value of the sheet “%(sheet)s”.") % {"sheet": values_title}
+    book = XlsxBook()
+    widths = fitted_widths([COLUMNS, TEMPLATE_EXAMPLE], least=14)
+    roster = book.sheet(roster_title, COLUMNS, widths=widths)
+    roster.append(TEMPLATE_EXAMPLE)
+    last_row = MAX_ROWS + 1
+    roster.choose_from(
+        FIELDS.index("profession") + 1,
+        sheet_range(values_title, 1, 2, len(professions) + 1),
+        last_row=last_row,
+        title=values_title,
+        message=warning,
+    )
+    roster.choose_from(
+        FIELDS.index("sex") + 1,
+        sheet_range(values_title, 2, 2, len(sexes) + 1),
+        last_row=last_row,
+        title=values_title,
+        message=warning,
+    )
+    rows = [
+        [profession, *(sexes[index] if index < len(sexes) else ("", ""))]
+        for index, profession in enumerate(professions)
+    ]
+    values = book.sheet(values_title, values_header, widths=fitted_widths([values_header, *rows]))
+    for row in rows:
+        values.append(row)
+    return book.save()
 
 
 # --- Planning (the dry run) -------------------------------------------------------------------
@@ -226,6 +273,7 @@ def _plan_row(
         if value is None:
             errors.append(_("Unknown sex “%(value)s” (F or M).") % {"value": plan.sex})
         plan.sex = value or plan.sex
+    plan.new_cohort = bool(plan.cohort) and plan.cohort not in cohorts
     user = users.get(plan.email)
     own = []
     if user is not None:
@@ -276,6 +324,12 @@ def summarise(plans: list[RowPlan]) -> dict[str, int]:
     for plan in plans:
         counts[plan.action] += 1
     return counts
+
+
+def cohorts_to_create(plans: list[RowPlan]) -> list[str]:
+    """The cohorts the file names that do not exist yet: the import creates them only once the
+    manager has confirmed each (a misspelt cohort would otherwise appear silently)."""
+    return sorted({p.cohort for p in plans if p.new_cohort and p.action != Action.ERROR})
 
 
 # --- Applying ---------------------------------------------------------------------------------

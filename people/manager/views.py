@@ -212,9 +212,19 @@ def import_preview(request, import_id):
         return redirect("manager_import_status", import_id=roster_import.pk)
     plans = importing.plan_rows(institution=roster_import.institution, rows=roster_import.rows)
     counts = importing.summarise(plans)
+    new_cohorts = importing.cohorts_to_create(plans)
     if request.method == "POST":
+        unconfirmed = set(new_cohorts) - set(request.POST.getlist("new_cohort"))
         if counts[importing.Action.ERROR]:
             messages.error(request, _("The file has errors: correct them and upload it again."))
+        elif unconfirmed:
+            messages.error(
+                request,
+                _(
+                    "Tick each cohort to create to confirm it, or correct its name in the file "
+                    "and upload it again. Nothing has been imported."
+                ),
+            )
         else:
             with transaction.atomic():
                 # One confirmation only: a second POST finds the import already queued.
@@ -234,6 +244,7 @@ def import_preview(request, import_id):
             "plans": shown[:1000],
             "truncated": len(shown) > 1000,
             "counts": counts,
+            "new_cohorts": new_cohorts,
             "only_errors": only_errors,
         },
     )

@@ -125,7 +125,7 @@ def test_confirmed_import_writes_every_row_and_invites_the_new_people_after_comm
     )
     url = preview_of(upload(client, manager, file))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(url)
+        response = client.post(url, {"new_cohort": "Promotion 2026"})
     assert callbacks, "the import task is queued after commit"
     assert response.status_code == 302
     roster_import = RosterImport.objects.get()
@@ -165,7 +165,10 @@ def test_reimporting_the_same_file_changes_nothing(
 ):
     lines = ("Oumar Cissé;oumar@exemple.ml;P-3;policier;M;Promotion 2026",)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(preview_of(upload(client, manager, csv_file(*lines))))
+        client.post(
+            preview_of(upload(client, manager, csv_file(*lines))),
+            {"new_cohort": "Promotion 2026"},
+        )
     mail.outbox.clear()
     url = preview_of(upload(client, manager, csv_file(*lines)))
     plans = importing.plan_rows(institution=school, rows=RosterImport.objects.first().rows)
@@ -348,3 +351,98 @@ def test_the_roster_lengths_come_from_the_models():
         "cohort": Cohort._meta.get_field("name").max_length,
     }
     assert lengths["email"] == 254 and lengths["cohort"] == 150
+
+
+# --- A cohort the file names that does not exist is created only once confirmed ---------------
+
+
+def test_a_new_cohort_is_announced_and_created_only_once_ticked(
+    client, school, manager, django_capture_on_commit_callbacks
+):
+    Cohort.objects.create(institution=school, name="Promotion 2026")
+    file = csv_file(
+        "Oumar Cissé;oumar@exemple.ml;;policier;M;Promotion 2027",
+        "Kadia Koné;kadia@exemple.ml;;policier;F;Promotion 2026",
+        "Awa Diallo;awa@exemple.ml;;policier;F;Promotion 2027",
+    )
+    url = preview_of(upload(client, manager, file))
+    page = client.get(url).content.decode()
+    assert "Cohorte à créer : Promotion 2027" in page
+    assert "Créer la cohorte « Promotion 2027 »" in page
+    assert 'name="new_cohort" value="Promotion 2027" required' in page
+    assert "Promotion 2026 »" not in page  # it exists: nothing to confirm
+
+    # Confirming without ticking it imports nothing and says why.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert "Cochez chaque cohorte à créer" in response.content.decode()
+    assert RosterImport.objects.get().status == RosterImportStatus.PREVIEW
+    assert not User.objects.filter(email="oumar@exemple.ml").exists()
+    assert not Cohort.objects.filter(name="Promotion 2027").exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"new_cohort": "Promotion 2027"})
+    assert RosterImport.objects.get().status == RosterImportStatus.DONE
+    cohort = Cohort.objects.get(institution=school, name="Promotion 2027")
+    assert {u.email for u in cohort.members.all()} == {"oumar@exemple.ml", "awa@exemple.ml"}
+
+
+def test_two_new_cohorts_are_listed_and_each_must_be_ticked(
+    client, school, manager, django_capture_on_commit_callbacks
+):
+    file = csv_file("A B;a@exemple.ml;;;;Promo A", "C D;c@exemple.ml;;;;Promo B")
+    url = preview_of(upload(client, manager, file))
+    assert "Cohortes à créer : Promo A, Promo B" in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"new_cohort": "Promo A"})
+    assert not Cohort.objects.exists() and not User.objects.filter(email="a@exemple.ml").exists()
+
+
+def test_the_counts_have_a_space_before_the_colon(client, school, manager):
+    url = preview_of(upload(client, manager, csv_file("Oumar Cissé;oumar@exemple.ml;;;;")))
+    page = client.get(url).content.decode()
+    assert "À créer : <strong>1</strong>" in page
+    assert "Erreurs : <strong>0</strong>" in page
+
+
+def test_the_xlsx_template_lists_the_allowed_professions_and_sexes(client, manager):
+    client.force_login(manager)
+    data = client.get(reverse("manager_import_template", args=["xlsx"])).content
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.sheetnames == ["Effectif", "Valeurs permises"]
+    values = workbook["Valeurs permises"]
+    assert values.freeze_panes == "A2" and values["A1"].font.bold
+    professions = [row[0] for row in values.iter_rows(min_row=2, values_only=True)]
+    assert professions == [
+        "Juge",
+        "Procureur / substitut",
+        "Juge d'instruction",
+        "Officier de police judiciaire",
+        "Policier",
+        "Gendarme",
+        "Inspecteur du travail",
+        "Travailleur social",
+        "Greffier",
+        "Autre",
+    ]
+    sexes = [row[1:] for row in values.iter_rows(min_row=2, max_row=3, values_only=True)]
+    assert sexes == [("F", "Femme"), ("M", "Homme")]
+    roster = workbook["Effectif"]
+    lists = {str(v.sqref): v.formula1 for v in roster.data_validations.dataValidation}
+    assert lists == {
+        "D2:D10001": "'Valeurs permises'!$A$2:$A$11",
+        "E2:E10001": "'Valeurs permises'!$B$2:$B$3",
+    }
+    assert roster.column_dimensions["B"].width >= len("awa.diallo@example.ml")
+    # Every listed value is one the import accepts.
+    rows = [
+        ";".join([f"P {i}", f"p{i}@exemple.ml", "", profession, sex or "", ""])
+        for i, (profession, sex) in enumerate(
+            (row[0], row[1]) for row in values.iter_rows(min_row=2, values_only=True)
+        )
+    ]
+    plans = importing.plan_rows(
+        institution=InstitutionFactory(),
+        rows=importing.read_roster(csv_file(*rows)),
+    )
+    assert [p.errors for p in plans] == [[]] * len(rows)

@@ -42,6 +42,21 @@ def test_an_xlsx_reads_the_same_way():
     assert _read("liste.xlsx", out.getvalue()) == [{"email": "awa@example.ml", "full_name": ""}]
 
 
+def test_a_workbook_of_several_sheets_reads_its_first_sheet():
+    # Two <sheet> entries sit in the same chunk of workbook.xml: the first one is the list.
+    workbook = Workbook()
+    workbook.active.title = "Liste"
+    workbook.active.append(["E-mail", "Nom complet"])
+    workbook.active.append(["awa@example.ml", "Awa Diallo"])
+    for title in ("Valeurs", "Notes"):
+        workbook.create_sheet(title).append(["autre chose", "encore"])
+    out = io.BytesIO()
+    workbook.save(out)
+    assert _read("liste.xlsx", out.getvalue()) == [
+        {"email": "awa@example.ml", "full_name": "Awa Diallo"}
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "content", "options", "message"),
     [
