@@ -3,6 +3,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import override
 
+from people.access import access_for
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
@@ -10,6 +12,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.ACCOUNT_ALLOW_SIGNUP
 
     def get_login_redirect_url(self, request) -> str:
-        # Land in the learner's own language.
+        # Land in the person's own language: managers in their area, everyone else in
+        # « Ma formation ».
+        name = "manager_home" if access_for(request.user).manages_people else None
         with override(request.user.preferred_language):
-            return reverse(settings.LOGIN_REDIRECT_URL)
+            return reverse(name or settings.LOGIN_REDIRECT_URL)

@@ -33,6 +33,10 @@ class AssignmentForm(forms.Form):
         queryset=User.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "To choose several people, hold Ctrl (⌘ on a Mac) while you click each name; on a "
+            "phone or a tablet, tap each name in the list."
+        ),
     )
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -79,7 +79,7 @@ def test_manager_imports_assigns_and_sees_the_cadet_complete_the_module(
     cadet.get_by_label("Mot de passe").fill(NEW_PASSWORD)
     cadet.get_by_role("button", name="Connexion").click()
     cadet.wait_for_url("**/fr/ma-formation/")
-    expect(cadet.get_by_text("Affecté à vous")).to_be_visible()
+    expect(cadet.get_by_text("Vous a été affecté")).to_be_visible()
     cadet.screenshot(path=str(screenshot_dir / "ma-formation.png"), full_page=True)
     cadet.get_by_role("link", name=module.title).click()
     cadet.goto(lessons[0].url)

@@ -379,3 +379,9 @@ def test_exports_contain_only_the_institutions_people(client, school, manager, c
     url = reverse("manager_assignment_export", args=[assignment.pk, "csv"])
     text = client.get(url).content.decode("utf-8-sig")
     assert own.email in text and outsider.email not in text
+
+
+def test_the_assignment_form_says_how_to_choose_several_people(client, manager):
+    client.force_login(manager)
+    page = client.get(reverse("manager_assignment_new")).content.decode()
+    assert "Pour choisir plusieurs personnes, maintenez Ctrl" in page

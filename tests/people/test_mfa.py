@@ -88,3 +88,52 @@ def test_losing_the_manager_role_withdraws_admin_access_group(client):
     assert user.groups.filter(name="Gestionnaires").exists()
     services.add_member(user=user, institution=institution, role=MembershipRole.LEARNER)
     assert not user.groups.filter(name="Gestionnaires").exists()
+
+
+def _with_totp(user) -> str:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def test_a_manager_lands_in_the_manager_area_after_the_second_factor(client):
+    manager = UserFactory()
+    services.add_member(user=manager, institution=InstitutionFactory(), role=MembershipRole.MANAGER)
+    secret = _with_totp(manager)
+    assert _sign_in(client, manager)["Location"] == "/fr/accounts/2fa/authenticate/"
+    response = client.post("/fr/accounts/2fa/authenticate/", {"code": _totp(secret)})
+    assert response["Location"] == "/fr/manager/"
+
+
+def test_a_committee_member_and_a_learner_land_in_ma_formation(client):
+    member = UserFactory()
+    member.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    secret = _with_totp(member)
+    _sign_in(client, member)
+    response = client.post("/fr/accounts/2fa/authenticate/", {"code": _totp(secret)})
+    assert response["Location"] == "/fr/ma-formation/"
+    client.logout()
+    learner = UserFactory(preferred_language="en")
+    services.add_member(user=learner, institution=InstitutionFactory())
+    assert _sign_in(client, learner)["Location"] == "/en/my-training/"
+
+
+def test_cancel_and_sign_in_look_different_on_the_second_factor_page(client):
+    import re
+
+    member = UserFactory()
+    member.groups.add(Group.objects.get(name=COMMITTEE_GROUP))
+    _with_totp(member)
+    _sign_in(client, member)
+    page = client.get("/fr/accounts/2fa/authenticate/").content.decode()
+    buttons = {
+        " ".join(label.split()): attributes
+        for attributes, label in re.findall(r"<button([^>]*)>(.*?)</button>", page, re.S)
+    }
+    assert 'class="link-button"' in buttons["Annuler"]
+    assert "class=" not in buttons["Connexion"]
+    assert (
+        'type="submit"' in buttons["Connexion"] and 'form="logout-from-stage"' in buttons["Annuler"]
+    )
