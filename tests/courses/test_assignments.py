@@ -101,7 +101,7 @@ def test_my_training_shows_the_assignment_with_due_date_and_who_assigned_it(
     )
     client.force_login(learner)
     page = client.get(reverse("my_training")).content.decode()
-    assert "Affecté à vous" in page
+    assert "Vous a été affecté" in page
     assert "30 juin 2030" in page and "Commissaire Sangaré" in page
 
 
