@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale
 
-from courses import progress, services
+from courses import assignments, progress, services
 from courses.forms import SearchForm
 from courses.models import CoursePage, Enrolment, LessonPage
 from courses.search import search_courses_and_lessons
@@ -77,4 +77,7 @@ def withdraw(request, enrolment_id: int):
 
 @login_required
 def my_training(request):
-    return render(request, "courses/my_training.html", progress.my_training(request.user))
+    context = progress.my_training(request.user)
+    # An assigned module of a course taken in order shows the module to complete first.
+    assignments.mark_locked(request.user, context["assigned"])
+    return render(request, "courses/my_training.html", context)

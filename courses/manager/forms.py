@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.assignments import order_warnings
 from courses.models import CoursePage, ModulePage
 from people.manager.access import managed_institutions
 from people.models import Cohort, User
@@ -24,6 +25,9 @@ def _target_choices():
 
 
 class AssignmentForm(forms.Form):
+    # Filled by clean(): what stands in the way of a module of a course taken in order.
+    order_warnings: list[str] = []
+
     target = forms.ChoiceField(label=_("Course or module"))
     cohort = forms.ModelChoiceField(
         label=_("Cohort"), queryset=Cohort.objects.none(), required=False
@@ -77,4 +81,9 @@ class AssignmentForm(forms.Form):
         if len(institutions) != 1:
             raise forms.ValidationError(_("You manage several institutions: choose a cohort."))
         data["institution_id"] = institutions.pop()
+        module, due_on = data.get("module"), data.get("due_on")
+        if module is not None and due_on is not None:
+            self.order_warnings = order_warnings(
+                module=module, due_on=due_on, cohort=cohort, people=people
+            )
         return data

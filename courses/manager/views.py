@@ -31,7 +31,8 @@ def assignment_list(request):
 @require_http_methods(["GET", "POST"])
 def assignment_new(request):
     form = AssignmentForm(request.POST or None, user=request.user, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
+    confirmed = request.POST.get("confirm_order") == "1"
+    if request.method == "POST" and form.is_valid() and (confirmed or not form.order_warnings):
         data = form.cleaned_data
         assignment = assignment_services.assign(
             assigned_by=request.user,

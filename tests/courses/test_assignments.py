@@ -5,7 +5,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from courses import assignments, reports, services
 from courses.models import Assignment, AssignmentReminder, Enrolment, EnrolmentSource
@@ -385,3 +385,116 @@ def test_the_assignment_form_says_how_to_choose_several_people(client, manager):
     client.force_login(manager)
     page = client.get(reverse("manager_assignment_new")).content.decode()
     assert "Pour choisir plusieurs personnes, maintenez Ctrl" in page
+
+
+# --- Modules taken in order ----------------------------------------------------------------------
+
+
+def _post_assignment(client, module, cohort, due, **extra):
+    return client.post(
+        reverse("manager_assignment_new"),
+        {"target": f"module-{module.pk}", "cohort": cohort.pk, "due_on": due.isoformat(), **extra},
+    )
+
+
+def test_assigning_a_locked_module_due_before_the_module_before_it_warns_first(
+    client, school, manager, cohort
+):
+    cadets(school, cohort, 2)
+    course, modules, _lessons = course_with_lessons(modules=2, lessons=1, modules_in_order=True)
+    first, second = modules
+    today = timezone.localdate()
+    assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        module=first,
+        cohort=cohort,
+        due_on=today + datetime.timedelta(days=60),
+    )
+    client.force_login(manager)
+    response = _post_assignment(client, second, cohort, today + datetime.timedelta(days=30))
+    page = response.content.decode()
+    assert response.status_code == 200
+    due_first = formats.date_format(today + datetime.timedelta(days=60), "j F Y")
+    assert (
+        f"« {second.title} » ne s’ouvre qu’une fois « {first.title} » terminé (le cours suit "
+        f"ses modules dans l’ordre), et « {first.title} » est dû le {due_first}, après cette "
+        "échéance."
+    ) in page
+    assert "Affecter quand même" in page
+    assert Assignment.objects.count() == 1
+
+    # A due date after the first module's: no warning.
+    response = _post_assignment(client, second, cohort, today + datetime.timedelta(days=90))
+    assert response.status_code == 302 and Assignment.objects.count() == 2
+
+
+def test_a_locked_module_whose_first_module_is_not_assigned_warns_and_can_be_confirmed(
+    client, school, manager, cohort
+):
+    cadets(school, cohort, 1)
+    course, (first, second), _lessons = course_with_lessons(
+        modules=2, lessons=1, modules_in_order=True
+    )
+    client.force_login(manager)
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    page = _post_assignment(client, second, cohort, due).content.decode()
+    assert f"« {first.title} » ne leur est pas affecté" in page
+    assert not Assignment.objects.exists()
+    response = _post_assignment(client, second, cohort, due, confirm_order="1")
+    assert response.status_code == 302
+    assert Assignment.objects.get().module == second
+
+
+def test_no_warning_when_the_course_is_free_order_or_everyone_completed_the_first_module(
+    school, manager, cohort
+):
+    (cadet,) = cadets(school, cohort, 1)
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    _course, (first, second), lessons = course_with_lessons(modules=2, lessons=1)
+    assert assignments.order_warnings(module=second, due_on=due, cohort=cohort) == []
+    _course, (first, second), lessons = course_with_lessons(
+        modules=2, lessons=1, modules_in_order=True
+    )
+    assert len(assignments.order_warnings(module=second, due_on=due, cohort=cohort)) == 1
+    services.enrol(user=cadet, course=_course)
+    services.complete_lesson(user=cadet, lesson=lessons[0])
+    assert assignments.order_warnings(module=second, due_on=due, cohort=cohort) == []
+    assert assignments.order_warnings(module=first, due_on=due, cohort=cohort) == []
+
+
+def test_ma_formation_shows_the_lock_on_an_assigned_module(client, school, manager, cohort):
+    (cadet,) = cadets(school, cohort, 1)
+    course, (first, second), lessons = course_with_lessons(
+        modules=2, lessons=1, modules_in_order=True
+    )
+    assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        module=second,
+        cohort=cohort,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    client.force_login(cadet)
+    page = client.get(reverse("my_training")).content.decode()
+    assert f"Verrouillé : terminez d’abord « {first.title} »." in page
+    services.complete_lesson(user=cadet, lesson=lessons[0])
+    page = client.get(reverse("my_training")).content.decode()
+    assert "Verrouillé" not in page
+
+
+def test_ma_formation_costs_no_query_more_without_a_module_in_order(client, school, cohort):
+    (cadet,) = cadets(school, cohort, 1)
+    manager = manager_of(school)
+    course, modules, _lessons = course_with_lessons(modules=2, lessons=1)
+    assignments.assign(
+        assigned_by=manager,
+        institution=school,
+        module=modules[1],
+        cohort=cohort,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    items = list(Assignment.objects.for_learner(cadet).select_related("course", "module"))
+    with CaptureQueriesContext(connection) as captured:
+        assignments.mark_locked(cadet, items)
+    assert len(captured) == 0 and items[0].blocked_by is None
