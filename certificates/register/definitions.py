@@ -73,8 +73,10 @@ def definitions() -> list[tuple[str, str]]:
             _(
                 "People holding, on the reference day, a certificate that is neither revoked "
                 "nor superseded on that day and whose validity has not ended (a certificate is "
-                "valid through its “valid until” day). The reference day is the period's last "
-                "day, or today for a period that has not ended."
+                "valid through its “valid until” day). A certificate is superseded from the day "
+                "its replacement is issued; a replacement that was later revoked supersedes "
+                "nothing: the older certificate keeps its validity. The reference day is the "
+                "period's last day, or today for a period that has not ended."
             ),
         ),
         (

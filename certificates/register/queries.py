@@ -4,8 +4,10 @@ The SQL is written once, as common table expressions shared by the dashboard, th
 exports (see `definitions.py` for what each figure means):
 
 - `scope`: one row per person in the register, with the institution they are counted under
-  (their oldest active learner membership; among the managed institutions for a manager);
-- `fact`: one row per training event (a certificate that is not revoked, an attendance at an
+  (their oldest active learner membership by creation date, the lower id breaking a tie; among
+  the managed institutions for a manager);
+- `fact`: one row per training event (a certificate that is not revoked — superseded from the
+  day its replacement was issued, unless that replacement was revoked —, an attendance at an
   in-person session without a certificate), with the register list also the enrolments in
   progress and the overdue assignments;
 - `person_course`: the facts rolled up per person and course, for the period, the previous period
@@ -166,9 +168,12 @@ class _Sql:
             )
         return f"""
         primary_membership AS (
-            SELECT m.user_id, MIN(m.id) AS membership_id FROM {_t(Membership)} m
-            WHERE m.role = %(learner)s AND m.status = %(active)s {membership_filter}
-            GROUP BY m.user_id
+            SELECT ranked.user_id, ranked.membership_id FROM (
+                SELECT m.user_id, m.id AS membership_id, ROW_NUMBER() OVER (
+                    PARTITION BY m.user_id ORDER BY m.created_at, m.id) AS rn
+                FROM {_t(Membership)} m
+                WHERE m.role = %(learner)s AND m.status = %(active)s {membership_filter}
+            ) ranked WHERE ranked.rn = 1
         ),
         scope AS (
             SELECT u.id AS person_id, u.full_name, u.email, u.matricule, u.profession, u.sex,
@@ -196,7 +201,8 @@ class _Sql:
                    1 AS certificate, c.valid_until, nxt.issued_on AS replaced_on,
                    0 AS in_progress, CAST(NULL AS DATE) AS due_on
             FROM {_t(Certificate)} c
-            LEFT JOIN {_t(Certificate)} nxt ON nxt.id = c.superseded_by_id
+            LEFT JOIN {_t(Certificate)} nxt
+                ON nxt.id = c.superseded_by_id AND nxt.revoked_at IS NULL
             WHERE c.revoked_at IS NULL {self._course_filter("c.course_id")}""",
             f"""SELECT a.person_id, s.course_id, s.ends_on, 0, 0, NULL, NULL, 0, NULL
             FROM {_t(Attendance)} a JOIN {_t(TrainingSession)} s ON s.id = a.session_id

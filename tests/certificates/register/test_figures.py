@@ -153,3 +153,79 @@ def test_a_manager_counts_only_the_people_of_their_institutions(register_data):
     assert board.totals.people == 4
     assert board.totals.values["trained"] == 2  # p4, p5
     assert {row.label for row in board.breakdowns["institution"]} == {"Brigade I2"}
+
+
+def _person(name: str, *, scope=NATIONAL, period=None, today=TODAY):
+    from certificates.register.queries import iter_people
+
+    rows = [
+        row
+        for _total, row in iter_people(
+            scope=scope,
+            period=period or Period.calendar(2026),
+            filters=Filters(q=name),
+            today=today,
+        )
+    ]
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_a_person_is_counted_under_the_oldest_membership_when_ids_and_dates_disagree(
+    register_data,
+):
+    from people.models import Membership
+
+    d = register_data
+    # p5's membership of I2 was made after the one of I1 (higher id) but is older: imported,
+    # or back-dated. The oldest one counts, not the lowest id.
+    later = Membership.objects.get(user=d.p5, institution=d.i2)
+    Membership.objects.filter(pk=later.pk).update(
+        created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    )
+    first = Membership.objects.get(user=d.p5, institution=d.i1)
+    assert first.pk < later.pk
+    row = _person("P5 Juge")
+    assert (row.institution_id, row.region_id) == (d.i2.pk, d.kayes.pk)
+    board = _board(Period.calendar(2026))
+    by_institution = {r.label: r.figures.people for r in board.breakdowns["institution"]}
+    assert by_institution == {"Tribunal I1": 2, "Brigade I2": 4, "Non renseigné": 1}
+    # A manager of I1 only still counts p5, under I1 (the oldest among the managed ones).
+    row = _person("P5 Juge", scope=Scope(frozenset({d.i1.pk})))
+    assert row.institution_id == d.i1.pk
+
+
+def test_a_revoked_replacement_gives_the_older_certificate_back_its_validity(register_data):
+    from django.utils import timezone as tz
+
+    d = register_data
+    before = _board(Period.calendar(2026)).totals.values
+    d.p4_refresher.revoked_at = tz.now()
+    d.p4_refresher.revocation_reason = "Délivrée par erreur"
+    d.p4_refresher.save(update_fields=["revoked_at", "revocation_reason"])
+
+    row = _person("P4 Gendarme")
+    cell = row.cells[d.course_a.pk]
+    # The first certificate (valid until 01/02/2027) holds again: certified, not lapsed.
+    assert cell.state == "certified" and cell.valid_until == datetime.date(2027, 2, 1)
+    after = _board(Period.calendar(2026)).totals.values
+    assert after["certified"] == before["certified"] == 4
+    assert after["lapsed"] == before["lapsed"] == 1  # p3 only
+    assert after["issued"] == before["issued"] - 1  # the revoked refresher never counts
+    # p4 is still trained in 2026 by the session of 15/02/2026 (course B).
+    assert after["trained"] == before["trained"]
+    # On 30/06/2027, after the first certificate's end, p4 has lapsed in course A.
+    in_2027 = {"period": Period.calendar(2027), "today": datetime.date(2027, 6, 30)}
+    cell = _person("P4 Gendarme", **in_2027).cells[d.course_a.pk]
+    assert cell.state == "lapsed" and cell.expired_on == datetime.date(2027, 2, 1)
+
+
+def test_the_definitions_say_what_a_revoked_replacement_does():
+    from certificates.register.definitions import definitions
+
+    with translation.override("fr"):
+        text = dict((str(term), str(body)) for term, body in definitions())
+    assert (
+        "un renouvellement révoqué par la suite ne remplace rien"
+        in text["Attestation en cours de validité"]
+    )
