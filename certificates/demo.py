@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from certificates.models import Certificate, TrainingSession, add_months
-from certificates.services import issue_certificate, revoke_certificate
+from certificates.pdf import RENDERER_INSTALL_COMMAND, pdf_renderer_problem
+from certificates.services import issue_certificate, pdf_rendering_deferred, revoke_certificate
 from certificates.sessions import services as sessions
 from courses.models import CoursePage, Enrolment, EnrolmentSource, EnrolmentStatus
 from people import services as people_services
@@ -372,6 +373,24 @@ def _seed_certificate_settings() -> bool:
 
 
 def seed(out=print) -> None:
+    problem = pdf_renderer_problem()
+    if problem is None:
+        _seed(out)
+        return
+    # A machine without Pango still gets the whole demo; its certificates wait for their PDF.
+    out(
+        "Attestations sans PDF : le moteur PDF (WeasyPrint) ne trouve pas la bibliothèque Pango "
+        f"({problem}). Installez-la avec « {RENDERER_INSTALL_COMMAND} » (en root, sinon avec "
+        "sudo) : les PDF seront alors produits au téléchargement ou par la tâche périodique. / "
+        "Certificates without PDF: the PDF renderer (WeasyPrint) cannot find the Pango library. "
+        f"Install it with `{RENDERER_INSTALL_COMMAND}` (as root, or with sudo); the PDFs are "
+        "then rendered on download or by the periodic sweep."
+    )
+    with pdf_rendering_deferred():
+        _seed(out)
+
+
+def _seed(out) -> None:
     if _seed_certificate_settings():
         out("Signataire des attestations de démonstration défini / demo certificate signatory set.")
     _seed_institutions()

@@ -13,6 +13,26 @@ from wagtail.models import Site
 
 from certificates.models import Certificate, CertificateSettings
 
+# WeasyPrint draws text with Pango, a system library that pip cannot install. Without it,
+# importing WeasyPrint raises OSError (« cannot load library 'libpango-1.0-0' »).
+RENDERER_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
+RENDERER_INSTALL_COMMAND = f"apt-get install {RENDERER_PACKAGES}"
+
+
+class PdfRendererMissing(OSError):
+    """The PDF renderer cannot run on this machine (Pango missing): a matter of installation,
+    not of the certificate; its PDF is rendered once the library is there (the sweep, or the
+    holder's download)."""
+
+
+def pdf_renderer_problem() -> str | None:
+    """Why certificate PDFs cannot be rendered here (the loader's message), or None."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        return str(error)
+    return None
+
 
 def verification_path(code: str) -> str:
     """The language-neutral URL of the verification page (the QR code's payload path): French
@@ -66,6 +86,11 @@ def certificate_html(certificate: Certificate) -> str:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except OSError as error:
+        raise PdfRendererMissing(
+            f"WeasyPrint cannot render PDFs: {error}. Install Pango: {RENDERER_INSTALL_COMMAND}"
+        ) from error
 
     return HTML(string=certificate_html(certificate)).write_pdf()

@@ -5,6 +5,8 @@ names its `update_fields`, none of which is `issued_on`."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 
 from django.conf import settings
@@ -103,9 +105,25 @@ def _supersede_older(*, certificate: Certificate, user: User | None) -> list[Cer
     return superseded
 
 
+_rendering_deferred = contextvars.ContextVar("certificate_rendering_deferred", default=False)
+
+
+@contextlib.contextmanager
+def pdf_rendering_deferred():
+    """Certificates issued inside are left without PDF (seed_demo on a machine without the PDF
+    renderer): the « missing PDFs » sweep or the holder's download renders them later."""
+    token = _rendering_deferred.set(True)
+    try:
+        yield
+    finally:
+        _rendering_deferred.reset(token)
+
+
 def _enqueue_render(certificate: Certificate) -> None:
     from certificates.tasks import render_certificate_pdf_task
 
+    if _rendering_deferred.get():
+        return
     # After commit: the worker must see the row.
     render_certificate_pdf_task.delay_on_commit(certificate.pk)
 

@@ -1,3 +1,6 @@
+import importlib.abc
+import sys
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.apps import apps
@@ -41,3 +44,51 @@ def test_demo_privileged_accounts_get_totp_and_recovery_codes_learners_do_not():
             assert kinds == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
         else:
             assert kinds == set()
+
+
+class _NoPango(importlib.abc.MetaPathFinder):
+    """WeasyPrint on a machine without Pango: importing it raises the OSError its loader
+    raises (cffi's dlopen), before any of its code can be used."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "weasyprint" or name.startswith("weasyprint."):
+            raise OSError(
+                "cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared "
+                "object file: No such file or directory"
+            )
+        return None
+
+
+@pytest.fixture
+def renderer_missing(monkeypatch):
+    for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+
+
+def test_seed_demo_without_the_pdf_renderer_says_what_to_install_and_seeds_everything(
+    renderer_missing, capsys, monkeypatch
+):
+    from certificates.models import Certificate
+    from certificates.pdf import PdfRendererMissing, certificate_pdf
+    from certificates.tasks import render_certificate_pdf
+
+    call_command("seed_demo")
+    output = capsys.readouterr().out
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in output
+    assert "Attestations sans PDF" in output and "Certificates without PDF" in output
+    # Everything after the certificates' demo ran too, and the command ended normally.
+    assert "demo data ready" in output
+    certificates = Certificate.objects.all()
+    assert certificates.count() > 50
+    assert not certificates.exclude(pdf="").exists()
+    assert User.objects.filter(email__startswith="aminata.traore@").exists()
+    with pytest.raises(PdfRendererMissing, match="apt-get install libpango-1.0-0"):
+        certificate_pdf(certificates.first())
+
+    # Once Pango is there, the waiting certificates get their PDF (sweep or download).
+    monkeypatch.undo()
+    waiting = certificates.filter(revoked_at__isnull=True).first()
+    assert render_certificate_pdf(waiting.pk)
+    waiting.refresh_from_db()
+    assert waiting.pdf and waiting.pdf_sha256
