@@ -6,9 +6,15 @@ UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := config.settings
 MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* staticfiles/* media/* tests/* bench/*
 
-.PHONY: run test install messages translations migrate worker lint format bench bench-certificates clean
+.PHONY: prerequisites run test install messages translations migrate worker lint format bench bench-certificates clean
 
-$(BIN)/uv:
+# System packages pip and npm cannot bring (Python's venv, Node.js, Pango): installed when run
+# as root with apt-get, otherwise make stops here with the command to run. `make test` also
+# names what the skipped tests need (gettext, Chromium).
+prerequisites:
+	@PYTHON=$(PYTHON) VENV=$(VENV) sh bin/check-prerequisites $(PREREQUISITES_FOR)
+
+$(BIN)/uv: | prerequisites
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
@@ -20,13 +26,13 @@ $(VENV)/.installed: requirements.lock $(BIN)/uv
 # the static files, never committed, never loaded from a CDN. --ignore-scripts: the package's
 # own install script insists on yarn and does nothing we need.
 H5P_PLAYER := site/static/h5p
-$(H5P_PLAYER)/.installed: package.json package-lock.json
+$(H5P_PLAYER)/.installed: package.json package-lock.json | prerequisites
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(H5P_PLAYER)
 	cp -R node_modules/h5p-standalone/dist $(H5P_PLAYER)
 	touch $@
 
-install: $(VENV)/.installed $(H5P_PLAYER)/.installed
+install: prerequisites $(VENV)/.installed $(H5P_PLAYER)/.installed
 
 # Compiled translations are built here, never committed (Babel needs no system gettext).
 messages: install
@@ -45,6 +51,7 @@ run: install messages migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+test: PREREQUISITES_FOR = --tests
 test: install messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
