@@ -13,10 +13,11 @@ class AssessmentsConfig(AppConfig):
         from assessments.quizzes.services import (
             best_passed_scores,
             lesson_quizzes_passed,
+            module_assessment_states,
             modules_with_passed_assessment,
         )
         from assessments.signals import h5p_result_recorded
-        from courses import completion, reports
+        from courses import completion, outcomes, reports
 
         completion.register_activity_rule(
             "h5p_activity",
@@ -26,6 +27,8 @@ class AssessmentsConfig(AppConfig):
         # assessment once its lessons are done and the assessment passed.
         completion.register_activity_rule("quiz", lesson_quizzes_passed)
         completion.register_module_rule("assessment", modules_with_passed_assessment)
+        # The learner's pages of courses show each module's assessment and where they stand.
+        outcomes.register_module_assessments(module_assessment_states)
         # The managers' progress report shows the score of a passed module assessment.
         reports.register_score_provider(best_passed_scores)
         h5p_result_recorded.connect(

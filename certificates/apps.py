@@ -14,6 +14,11 @@ class CertificatesConfig(AppConfig):
         course_completed.connect(
             issue_on_course_completed, dispatch_uid="certificates.issue_on_course_completed"
         )
+        # The course pages and « Ma formation » link a completed course to its certificate.
+        from certificates.outcomes import current_certificates
+        from courses import outcomes
+
+        outcomes.register_certificates(current_certificates)
 
         from django.conf import settings
         from django.db.models.signals import post_init, post_save

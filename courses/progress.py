@@ -13,14 +13,15 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
+from courses import outcomes
 from courses.models import (
     CoursePage,
     Enrolment,
     EnrolmentStatus,
-    LessonPage,
     LessonProgress,
     ModuleCompletion,
 )
+from courses.outcomes import CertificateLink, ModuleAssessment
 
 
 class LessonState(StrEnum):
@@ -56,8 +57,10 @@ def completed_module_keys(user, modules) -> set:
 
 
 def locked_module_keys(course: CoursePage, modules, completed: set) -> dict:
-    """{translation_key of a locked module: the module to finish first} when the course's
-    modules are taken in order (`modules` in order, any language)."""
+    """{translation_key of a locked module: the module whose completion it waits for} when the
+    course's modules are taken in order (`modules` in order, any language). That is the
+    nearest required module before it not completed: with modules 1 to 4 all to do, module 3
+    opens when module 2 is completed (not module 1, which opens module 2)."""
     locked = {}
     if not course.modules_in_order:
         return locked
@@ -65,9 +68,40 @@ def locked_module_keys(course: CoursePage, modules, completed: set) -> dict:
     for module in modules:
         if blocking is not None:
             locked[module.translation_key] = blocking
-        elif module.is_required and module.translation_key not in completed:
+        if module.is_required and module.translation_key not in completed:
             blocking = module
     return locked
+
+
+@dataclass(frozen=True)
+class Step:
+    """The learner's next step in a course: a lesson (a page) or a module's assessment
+    (`courses.outcomes.ModuleAssessment`, with its title and URL)."""
+
+    lesson: Page | None = None
+    assessment: ModuleAssessment | None = None
+
+    @property
+    def title(self) -> str:
+        return self.lesson.title if self.lesson is not None else self.assessment.title
+
+
+def next_step(modules, lessons, is_done, assessments: dict, blocked=()) -> Step | None:
+    """In module order, the first lesson not done; or, once a module's lessons are all done,
+    its assessment not passed yet (before the lessons of the next module, which may wait for
+    it). Modules in `blocked` (translation keys) are passed over. `assessments` needs to hold
+    only the modules whose lessons are all done."""
+    for module in modules:
+        if module.translation_key in blocked:
+            continue
+        own = [lesson for lesson in lessons if lesson.path.startswith(module.path)]
+        undone = next((lesson for lesson in own if not is_done(lesson)), None)
+        if undone is not None:
+            return Step(lesson=undone)
+        assessment = assessments.get(module.translation_key)
+        if assessment is not None and not assessment.passed:
+            return Step(assessment=assessment)
+    return None
 
 
 @dataclass
@@ -76,49 +110,100 @@ class CourseProgress:
     course: Page  # in the learner's language when translated
     total: int = 0
     done: int = 0
-    next_lesson: Page | None = None
+    step: Step | None = None  # what « Reprendre » leads to
+    pending_assessments: list = field(default_factory=list)  # lessons done, assessment not passed
+    certificate: CertificateLink | None = None  # a completed course's current certificate
     assignments: list = field(default_factory=list)
 
     @property
+    def next_lesson(self) -> Page | None:
+        return self.step.lesson if self.step is not None else None
+
+    @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        """Lessons done, in %; never 100 before the course is completed (an assessment may be
+        left to pass)."""
+        if not self.total:
+            return 0
+        percent = round(100 * self.done / self.total)
+        if self.enrolment.status != EnrolmentStatus.COMPLETED:
+            percent = min(percent, 99)
+        return percent
 
 
-def my_training(user) -> dict[str, list[CourseProgress]]:
-    """The learner's courses, in progress and completed, with progress and the next lesson, in
-    the current language. Five queries whatever the number of enrolments and lessons."""
+def my_training(user) -> dict:
+    """The learner's courses, in progress and completed, with progress and the next step (a
+    lesson, or a module's assessment once its lessons are done), in the current language.
+    Five queries whatever the number of enrolments and lessons; one more when a module of a
+    course in progress has all its lessons done (its assessment, `courses.outcomes`), one more
+    when a course is completed (its certificate)."""
     enrolments = list(
         Enrolment.objects.of(user).active().select_related("course").order_by("-enrolled_at")
     )
     if not enrolments:
-        return {"in_progress": [], "completed": [], "assigned": []}
+        return {"in_progress": [], "completed": [], "assigned": assigned_to(user)}
     courses = [e.course for e in enrolments]
-    lessons = list(
-        LessonPage.objects.live()
-        .filter(reduce(or_, (Q(path__startswith=c.path) for c in courses)))
+    # Modules and lessons of every course in one query: modules sit one level below their
+    # course, lessons two (CoursePage → ModulePage → LessonPage).
+    pages = list(
+        Page.objects.live()
+        .filter(
+            reduce(
+                or_,
+                (Q(path__startswith=c.path, depth__in=(c.depth + 1, c.depth + 2)) for c in courses),
+            )
+        )
         .order_by("path")
-        .only("id", "path", "translation_key")
+        .only("id", "path", "depth", "translation_key")
     )
+    outlines = []
+    for enrolment in enrolments:
+        course = enrolment.course
+        own = [p for p in pages if p.path.startswith(course.path)]
+        modules = [p for p in own if p.depth == course.depth + 1]
+        own_lessons = [p for p in own if p.depth == course.depth + 2]
+        outlines.append((enrolment, modules, own_lessons))
     done = set(
         LessonProgress.objects.filter(
-            user=user, completed_at__isnull=False, lesson__in=lessons
+            user=user,
+            completed_at__isnull=False,
+            lesson__in=[lesson.pk for _e, _m, own in outlines for lesson in own],
         ).values_list("lesson_id", flat=True)
     )
+    # Assessments matter only where a module's lessons are all done (and the course is not).
+    finished_modules = [
+        module
+        for enrolment, modules, own_lessons in outlines
+        if enrolment.status != EnrolmentStatus.COMPLETED
+        for module in modules
+        if all(lesson.pk in done for lesson in own_lessons if lesson.path.startswith(module.path))
+    ]
+    assessments = outcomes.module_assessments(user, finished_modules) if finished_modules else {}
     progress = []
     next_keys = []
-    for enrolment in enrolments:
-        own = [lesson for lesson in lessons if lesson.path.startswith(enrolment.course.path)]
-        item = CourseProgress(enrolment=enrolment, course=enrolment.course, total=len(own))
-        item.done = sum(1 for lesson in own if lesson.pk in done)
-        item.next_lesson = next((lesson for lesson in own if lesson.pk not in done), None)
+    for enrolment, modules, own_lessons in outlines:
+        item = CourseProgress(enrolment=enrolment, course=enrolment.course, total=len(own_lessons))
+        item.done = sum(1 for lesson in own_lessons if lesson.pk in done)
+        if enrolment.status != EnrolmentStatus.COMPLETED:
+            item.step = next_step(modules, own_lessons, lambda page: page.pk in done, assessments)
+            item.pending_assessments = [
+                assessments[m.translation_key]
+                for m in modules
+                if m.translation_key in assessments and assessments[m.translation_key].pending
+            ]
         if item.next_lesson is not None:
             next_keys.append(item.next_lesson.translation_key)
         progress.append(item)
     _localise(progress, next_keys)
+    completed = [p for p in progress if p.enrolment.status == EnrolmentStatus.COMPLETED]
+    if completed:
+        links = outcomes.certificates(user, [p.enrolment.course for p in completed])
+        for item in completed:
+            item.certificate = links.get(item.enrolment.course.translation_key)
     return {
         "assigned": assigned_to(user),
         "in_progress": [p for p in progress if p.enrolment.status != EnrolmentStatus.COMPLETED],
-        "completed": [p for p in progress if p.enrolment.status == EnrolmentStatus.COMPLETED],
+        "completed": completed,
     }
 
 
@@ -172,7 +257,9 @@ def _localise(progress: list[CourseProgress], lesson_keys: list) -> None:
     for item in progress:
         item.course = translations.get(item.course.translation_key, item.course)
         if item.next_lesson is not None:
-            item.next_lesson = translations.get(item.next_lesson.translation_key, item.next_lesson)
+            item.step = Step(
+                lesson=translations.get(item.next_lesson.translation_key, item.next_lesson)
+            )
 
 
 def canonical_id(page) -> int:
@@ -192,40 +279,57 @@ def enrolment_in(user, course) -> Enrolment | None:
 
 
 def annotate_outline(user, course, modules, lessons) -> dict:
-    """Mark each module and lesson of an outline with the learner's state, in three queries:
+    """Mark each module and lesson of an outline with the learner's state, in four queries:
     `lesson.state`, `module.is_complete`, `module.blocked_by` (the module to finish first; not
-    Wagtail's `locked_by`, which is page locking)."""
+    Wagtail's `locked_by`, which is page locking), `module.assessment` (its assessment and the
+    learner's state with it, `courses.outcomes`); the next step (« Reprendre »), and a completed
+    course's certificate (one query more, only then)."""
     states = lesson_states(user, lessons)
     completed = completed_module_keys(user, modules)
     locked = locked_module_keys(course, modules, completed)
+    assessments = outcomes.module_assessments(user, modules)
     for lesson in lessons:
         lesson.state = states[lesson.translation_key]
     for module in modules:
         module.is_complete = module.translation_key in completed
         module.blocked_by = locked.get(module.translation_key)
-    module_of = {}
-    for module in modules:
-        for lesson in lessons:
-            if lesson.path.startswith(module.path):
-                module_of[lesson.pk] = module
-    resume = next(
-        (
-            lesson
-            for lesson in lessons
-            if lesson.state != LessonState.DONE
-            and not getattr(module_of.get(lesson.pk), "blocked_by", None)
-        ),
-        None,
+        module.assessment = assessments.get(module.translation_key)
+    step = next_step(
+        modules,
+        lessons,
+        lambda lesson: lesson.state == LessonState.DONE,
+        assessments,
+        blocked=locked,
     )
-    return {"enrolment": enrolment_in(user, course), "resume_lesson": resume}
+    enrolment = enrolment_in(user, course)
+    certificate = None
+    if enrolment is not None and enrolment.status == EnrolmentStatus.COMPLETED:
+        certificate = outcomes.certificates(user, [course]).get(course.translation_key)
+    return {
+        "enrolment": enrolment,
+        "resume": step,
+        "resume_lesson": step.lesson if step is not None else None,
+        "certificate": certificate,
+    }
 
 
-def lesson_progress_context(request, lesson, course, outline) -> dict:
-    """What a lesson page shows of the learner's progress; records the visit for "Reprendre"."""
+def lesson_progress_context(
+    request, lesson, course, outline, *, module=None, next_lesson=None
+) -> dict:
+    """What a lesson page shows of the learner's progress; records the visit for "Reprendre".
+    On the last lesson of a module (`next_lesson` elsewhere or none), `next_assessment`: the
+    module's assessment when the learner has not passed it, which comes before the next lesson
+    (one query, on that lesson only)."""
     from courses import completion, services
 
     user = request.user
-    context = {"enrolment": None, "lock": None, "lesson_done": False, "is_reading": True}
+    context = {
+        "enrolment": None,
+        "lock": None,
+        "lesson_done": False,
+        "is_reading": True,
+        "next_assessment": None,
+    }
     if course is None:
         return context
     enrolment = enrolment_in(user, course)
@@ -237,6 +341,11 @@ def lesson_progress_context(request, lesson, course, outline) -> dict:
     for item in outline:
         item.state = states[item.translation_key]
     context["lesson_done"] = states[lesson.translation_key] == LessonState.DONE
+    if module is not None and (next_lesson is None or not next_lesson.path.startswith(module.path)):
+        # The last lesson of its module: what comes next may be the module's assessment.
+        assessment = outcomes.module_assessments(user, [module]).get(module.translation_key)
+        if assessment is not None and assessment.pending:
+            context["next_assessment"] = assessment
     if enrolment is not None and context["lock"] is None:
         services.record_visit(
             enrolment=enrolment,

@@ -59,14 +59,14 @@ def course_of(page: Page) -> CoursePage | None:
 
 @dataclass(frozen=True)
 class Lock:
-    """Why a lesson is not open yet: the first required module to finish before it."""
+    """Why a lesson is not open yet: the required module before it whose completion opens it."""
 
     blocking_module: ModulePage
 
 
 def lock_for(*, user: User, lesson: LessonPage, course: CoursePage) -> Lock | None:
     """The lock on a lesson (any language) when the course's modules are taken in order: the
-    first required module before it that the learner has not completed."""
+    nearest required module before it that the learner has not completed."""
     from courses import progress
 
     if not course.modules_in_order:

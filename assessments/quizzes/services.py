@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.models import Page, ReferenceIndex
 
 from assessments.models import (
@@ -34,6 +34,7 @@ from assessments.models import (
 from assessments.models.quizzes import QUIZ_SETTINGS
 from courses import services as course_services
 from courses.models import LessonPage
+from courses.when import moment_in_words
 
 THOUSANDTH = Decimal("0.001")
 TIME_OVER = gettext_lazy(
@@ -108,6 +109,7 @@ class Availability:
     submitted: int
     passed: bool
     refusal: str | None  # why a new attempt cannot start now
+    next_start: datetime | None = None  # when the delay between attempts is over (if not yet)
 
     @property
     def can_start(self) -> bool:
@@ -121,22 +123,27 @@ def availability(*, user, quiz: Quiz, now: datetime | None = None) -> Availabili
     open_attempt = next((a for a in attempts if a.is_open), None)
     done = [a for a in attempts if not a.is_open]
     refusal = None
+    next_start = None
     if quiz.max_attempts is not None and len(attempts) >= quiz.max_attempts:
-        refusal = _("You have used all %(count)s attempts allowed for this quiz.") % {
-            "count": quiz.max_attempts
-        }
+        refusal = ngettext(
+            "You have used the only attempt allowed for this assessment.",
+            "You have used all %(count)s attempts allowed for this assessment.",
+            quiz.max_attempts,
+        ) % {"count": quiz.max_attempts}
     elif done and quiz.min_delay:
         last = max(a.submitted_at for a in done)
         next_start = last + quiz.min_delay
         if now < next_start:
-            refusal = _("You can try again from %(time)s.") % {
-                "time": timezone.localtime(next_start).strftime("%d/%m/%Y %H:%M:%S")
-            }
+            # In words: « dans 1 minute », « le 3 décembre à 14 h 00 ».
+            refusal = _("You can try again %(when)s.") % {"when": moment_in_words(next_start, now)}
+        else:
+            next_start = None
     return Availability(
         open_attempt=open_attempt,
         submitted=len(done),
         passed=any(a.passed for a in done),
         refusal=refusal,
+        next_start=next_start,
     )
 
 
@@ -197,7 +204,7 @@ def start_attempt(*, user, quiz: Quiz, now: datetime | None = None) -> Attempt:
         raise QuizRefused(state.refusal)
     layout = _draw(quiz)
     if not layout:
-        raise QuizRefused(_("This quiz has no questions yet."))
+        raise QuizRefused(_("This assessment has no questions yet."))
     deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
     try:
         with transaction.atomic():
@@ -401,6 +408,81 @@ def module_assessment(module) -> Quiz | None:
         .order_by("pk")
         .first()
     )
+
+
+def module_assessment_states(user, modules, *, now: datetime | None = None) -> dict:
+    """{module translation_key: courses.outcomes.ModuleAssessment} for the modules (any
+    language) that have an assessment: its title and URL in the current language, and how
+    `user` stands with it. One query whatever the number of modules (registered as the courses
+    app's module-assessment provider)."""
+    from django.db.models import Exists, F, OuterRef, Subquery
+    from django.urls import reverse
+    from django.utils.translation import get_language
+
+    from courses.outcomes import ModuleAssessment
+
+    keys = {module.translation_key for module in modules}
+    if not keys:
+        return {}
+    now = now or timezone.now()
+    shown = Quiz.objects.filter(
+        translation_key=OuterRef("translation_key"), locale__language_code=get_language()
+    ).order_by("pk")
+    rows = (
+        Quiz.objects.originals()
+        .filter(module__translation_key__in=keys)
+        .annotate(
+            module_key=F("module__translation_key"),
+            shown_id=Subquery(shown.values("pk")[:1]),
+            shown_title=Subquery(shown.values("title")[:1]),
+        )
+        .order_by("pk")
+    )
+    fields = ["pk", "title", "module_key", "shown_id", "shown_title", "max_attempts", "min_delay"]
+    if user.is_authenticated:
+        mine = Attempt.objects.filter(user=user, quiz=OuterRef("pk"))
+        rows = rows.annotate(
+            best=Subquery(
+                mine.filter(passed=True).order_by("-score_percent").values("score_percent")[:1]
+            ),
+            last_submitted=Subquery(
+                mine.filter(status=AttemptStatus.SUBMITTED)
+                .order_by("-submitted_at")
+                .values("submitted_at")[:1]
+            ),
+            attempts_made=Subquery(mine.order_by("-attempt_number").values("attempt_number")[:1]),
+            has_open=Exists(mine.filter(status=AttemptStatus.IN_PROGRESS)),
+        )
+        fields += ["best", "last_submitted", "attempts_made", "has_open"]
+    found: dict = {}
+    for row in rows.values(*fields):
+        if row["module_key"] in found:
+            continue  # two assessments for one module: the first created counts
+        passed = row.get("best") is not None
+        opened = bool(row.get("has_open"))
+        attempts = row.get("attempts_made") or 0
+        exhausted = (
+            not passed
+            and not opened
+            and row["max_attempts"] is not None
+            and attempts >= row["max_attempts"]
+        )
+        next_attempt_at = None
+        last = row.get("last_submitted")
+        if not (passed or opened or exhausted) and last and row["min_delay"]:
+            next_start = last + row["min_delay"]
+            next_attempt_at = next_start if next_start > now else None
+        found[row["module_key"]] = ModuleAssessment(
+            title=row["shown_title"] or row["title"],
+            url=reverse("quiz_detail", args=[row["shown_id"] or row["pk"]]),
+            passed=passed,
+            best_score=row.get("best"),
+            attempts=attempts,
+            in_progress=opened,
+            next_attempt_at=next_attempt_at,
+            exhausted=exhausted,
+        )
+    return found
 
 
 def best_passed_scores(user_ids, modules) -> dict[tuple[int, int], float]:

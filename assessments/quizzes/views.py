@@ -13,11 +13,13 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments.models import Answer, Attempt, FeedbackPolicy, Question, Quiz
 from assessments.quizzes import services
-from courses.models import ModulePage
+from courses import progress
+from courses.models import CoursePage, EnrolmentStatus, LessonPage, ModulePage
 
 PAGE_SIZE = 5
 
@@ -29,6 +31,29 @@ def _quiz(request, quiz_id: int) -> tuple[Quiz, Quiz]:
     translation.activate(language)
     request.LANGUAGE_CODE = language
     return quiz, services.original(quiz)
+
+
+def _language_urls(quiz: Quiz, name: str, *args) -> dict[str, str]:
+    """{language code: this page for the quiz's translation in that language}, for the
+    language switch (quiz URLs name one translation, so the other prefix alone would show the
+    same language). One query."""
+    return {
+        translated.locale.language_code: reverse(name, args=[translated.pk, *args])
+        for translated in Quiz.objects.filter(translation_key=quiz.translation_key)
+        .select_related("locale")
+        .order_by("-pk")
+    }
+
+
+def _module_in_language(original: Quiz, quiz: Quiz) -> ModulePage | None:
+    if not original.module_id:
+        return None
+    return (
+        ModulePage.objects.filter(
+            translation_key=original.module.translation_key, locale=quiz.locale
+        ).first()
+        or original.module
+    )
 
 
 def _attempt(request, original: Quiz, attempt_id: int) -> Attempt:
@@ -87,18 +112,17 @@ def quiz_detail(request, quiz_id: int):
     quiz, original = _quiz(request, quiz_id)
     state = services.availability(user=request.user, quiz=original)
     attempts = Attempt.objects.filter(user=request.user, quiz=original).order_by("attempt_number")
-    module = None
-    if original.module_id:
-        module = (
-            ModulePage.objects.filter(
-                translation_key=original.module.translation_key, locale=quiz.locale
-            ).first()
-            or original.module
-        )
     return render(
         request,
         "assessments/quiz/detail.html",
-        {"quiz": quiz, "rules": original, "state": state, "attempts": attempts, "module": module},
+        {
+            "quiz": quiz,
+            "rules": original,
+            "state": state,
+            "attempts": attempts,
+            "module": _module_in_language(original, quiz),
+            "language_urls": _language_urls(quiz, "quiz_detail"),
+        },
     )
 
 
@@ -147,12 +171,18 @@ def attempt_page(request, quiz_id: int, attempt_id: int):
             return redirect(reverse("quiz_attempt", args=[quiz.pk, attempt.pk]) + f"?page={number}")
         action = request.POST.get("action")
         if action == "submit":
+            unanswered = _unanswered(attempt)
+            if unanswered and request.POST.get("confirm") != "1":
+                # Asked on the server, so it works without JavaScript (quiz.js asks first).
+                return _confirm_submit(request, quiz, attempt, unanswered, number)
             services.submit_attempt(attempt=attempt)
             return redirect("quiz_result", quiz.pk, attempt.pk)
         target = number + 1 if action == "next" else number - 1 if action == "previous" else number
         target = min(max(1, target), pages)
         return redirect(reverse("quiz_attempt", args=[quiz.pk, attempt.pk]) + f"?page={target}")
     answers = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
+    answered = {pk for pk, answer in answers.items() if answer.selected}
+    total = len(ids)
     return render(
         request,
         "assessments/quiz/attempt.html",
@@ -163,8 +193,64 @@ def attempt_page(request, quiz_id: int, attempt_id: int):
             "page_number": number,
             "pages": pages,
             "first_number": (number - 1) * PAGE_SIZE + 1,
-            "answered": len(answers),
-            "total": len(ids),
+            "answered": len(answered),
+            "answered_elsewhere": len(answered - set(page_ids)),
+            "total": total,
+            "counter": _counter(len(answered), total),
+            "counter_texts": {n: _counter(n, total, placeholder=True) for n in ("0", "1", "2")},
+            "confirm_texts": {n: _unanswered_text(n, placeholder=True) for n in ("1", "2")},
+            "language_urls": _language_urls(quiz, "quiz_attempt", attempt.pk),
+        },
+    )
+
+
+def _counter(answered, total: int, *, placeholder: bool = False) -> str:
+    """« 3 questions répondues sur 7 »; with `placeholder`, the text quiz.js fills in with the
+    count (`answered` is then "0", "1" or "2", standing for zero, one and more)."""
+    text = ngettext(
+        "%(answered)s of %(total)s question answered",
+        "%(answered)s of %(total)s questions answered",
+        int(answered),
+    )
+    return text % {"answered": "{n}" if placeholder else answered, "total": total}
+
+
+def _unanswered_text(count, *, placeholder: bool = False) -> str:
+    text = ngettext(
+        "%(count)s question without an answer: submit anyway?",
+        "%(count)s questions without an answer: submit anyway?",
+        int(count),
+    )
+    return text % {"count": "{n}" if placeholder else count}
+
+
+def _unanswered(attempt: Attempt) -> list[int]:
+    """The attempt's questions (in its order) with no choice ticked."""
+    answered = {
+        question_id
+        for question_id, selected in Answer.objects.filter(attempt=attempt).values_list(
+            "question_id", "selected"
+        )
+        if selected
+    }
+    return [pk for pk in attempt.question_ids if pk not in answered]
+
+
+def _confirm_submit(request, quiz: Quiz, attempt: Attempt, unanswered: list[int], number: int):
+    ids = attempt.question_ids
+    first = ids.index(unanswered[0])
+    return render(
+        request,
+        "assessments/quiz/confirm.html",
+        {
+            "quiz": quiz,
+            "attempt": attempt,
+            "question": _unanswered_text(len(unanswered)),
+            "numbers": [ids.index(pk) + 1 for pk in unanswered],
+            "back_url": reverse("quiz_attempt", args=[quiz.pk, attempt.pk])
+            + f"?page={first // PAGE_SIZE + 1}",
+            "page_number": number,
+            "language_urls": _language_urls(quiz, "quiz_attempt", attempt.pk),
         },
     )
 
@@ -220,5 +306,42 @@ def result(request, quiz_id: int, attempt_id: int):
             "items": items,
             "full": original.feedback == FeedbackPolicy.FULL,
             "state": state,
+            "outcome": _outcome(request, quiz, original, attempt),
+            "language_urls": _language_urls(quiz, "quiz_result", attempt.pk),
         },
     )
+
+
+def _outcome(request, quiz: Quiz, original: Quiz, attempt: Attempt) -> dict:
+    """What the result means in the course, in the quiz's language: the module it assesses
+    (completed or not), the lessons to go back to, the next step, the course completed and its
+    certificate."""
+    module = _module_in_language(original, quiz)
+    lesson = None
+    if module is None:
+        holding = services.lessons_holding(original)
+        lesson = next((p for p in holding if p.locale_id == quiz.locale_id), None) or next(
+            iter(holding), None
+        )
+    anchor = module or lesson
+    course = CoursePage.objects.ancestor_of(anchor).first() if anchor is not None else None
+    outcome = {"module": module, "lesson": lesson, "course": course}
+    if course is None:
+        return outcome
+    user = request.user
+    modules = list(ModulePage.objects.outline_of(course))
+    lessons = list(LessonPage.objects.outline_of(course))
+    outline = progress.annotate_outline(user, course, modules, lessons)
+    enrolment = outline["enrolment"]
+    outcome["enrolled"] = enrolment is not None and enrolment.status != "withdrawn"
+    if module is not None:
+        outcome["module_completed"] = next(
+            (m.is_complete for m in modules if m.translation_key == module.translation_key),
+            False,
+        )
+    outcome["course_completed"] = (
+        enrolment is not None and enrolment.status == EnrolmentStatus.COMPLETED
+    )
+    outcome["certificate"] = outline["certificate"]
+    outcome["next"] = outline["resume"]
+    return outcome

@@ -314,6 +314,7 @@ class ModulePage(Page):
             this = next((module for module in modules if module.pk == self.pk), None)
             context["blocked_by"] = getattr(this, "blocked_by", None)
             context["is_complete"] = getattr(this, "is_complete", False)
+            context["assessment"] = getattr(this, "assessment", None)
         return context
 
 
@@ -395,23 +396,27 @@ class LessonPage(Page):
             Page.objects.ancestor_of(self)
             .filter(depth__gte=2)
             .order_by("depth")
-            .only("id", "title", "url_path", "path", "depth")
+            .only("id", "title", "url_path", "path", "depth", "translation_key")
         )
         lessons = list(LessonPage.objects.outline_of(course)) if course else []
         module_path = self.path[: -self.steplen]
         position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)
         outline = [lesson for lesson in lessons if lesson.path.startswith(module_path)]
-        context.update(progress.lesson_progress_context(request, self, course, outline))
+        module = ancestors[-1] if ancestors and ancestors[-1].path == module_path else None
+        next_lesson = (
+            lessons[position + 1] if position is not None and position + 1 < len(lessons) else None
+        )
+        context.update(
+            progress.lesson_progress_context(
+                request, self, course, outline, module=module, next_lesson=next_lesson
+            )
+        )
         context.update(
             course=course,
-            module=ancestors[-1] if ancestors else None,
+            module=module,
             breadcrumb=ancestors,
             outline=outline,
             previous_lesson=lessons[position - 1] if position else None,
-            next_lesson=(
-                lessons[position + 1]
-                if position is not None and position + 1 < len(lessons)
-                else None
-            ),
+            next_lesson=next_lesson,
         )
         return context

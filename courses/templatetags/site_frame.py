@@ -10,17 +10,22 @@ register = template.Library()
 @register.inclusion_tag("includes/language_switch.html", takes_context=True)
 def language_switch(context):
     """Links to this page in each language: the translated Wagtail page when there is one,
-    otherwise the same URL with the other language prefix."""
+    the view's own `language_urls` ({language code: URL}, for pages whose URL names an object
+    of one language, such as a quiz translation), otherwise the same URL with the other
+    language prefix."""
     request = context.get("request")
     page = context.get("page")
     current = get_language()
     translations = {}
+    given = context.get("language_urls") or {}
     if isinstance(page, Page):
         for translation in page.get_translations(inclusive=True).live().select_related("locale"):
             translations[translation.locale.language_code] = translation
     links = []
     for code, name in settings.LANGUAGES:
-        if code in translations:
+        if code in given:
+            url = given[code]
+        elif code in translations:
             url = translations[code].get_url(request)
         else:
             url = translate_url(request.get_full_path() if request else "/", code)

@@ -169,7 +169,7 @@ def test_no_attempt_beyond_the_limit(client):
     user, attempt = _started(client, quiz)
     services.submit_attempt(attempt=attempt)
     response = client.post(reverse("quiz_start", args=[quiz.pk]), follow=True)
-    assert "Vous avez utilisé les 1 tentatives" in response.content.decode()
+    assert "Vous avez utilisé la seule tentative autorisée" in response.content.decode()
     assert Attempt.objects.filter(user=user).count() == 1
 
 
@@ -178,7 +178,7 @@ def test_no_new_attempt_before_the_delay(client):
     user, attempt = _started(client, quiz)
     services.submit_attempt(attempt=attempt)
     response = client.post(reverse("quiz_start", args=[quiz.pk]), follow=True)
-    assert "Vous pourrez réessayer à partir du" in response.content.decode()
+    assert "Vous pourrez réessayer dans 30 minutes." in response.content.decode()
     assert Attempt.objects.filter(user=user).count() == 1
     Attempt.objects.filter(pk=attempt.pk).update(
         submitted_at=timezone.now() - timedelta(minutes=31)
@@ -216,7 +216,7 @@ def test_the_whole_attempt_works_without_javascript_page_by_page(client):
     response = client.post(url, {"page": 2, **page2, "action": "submit"})
     assert response.url == reverse("quiz_result", args=[quiz.pk, attempt.pk])
     html = client.get(response.url).content.decode()
-    assert "100 %" in html and "Réussi" in html
+    assert "100 %" in html and "Évaluation réussie" in html
     attempt.refresh_from_db()
     assert attempt.passed
 
@@ -254,6 +254,6 @@ def test_the_result_page_follows_the_feedback_policy(client, feedback, shows_mar
     services.submit_attempt(attempt=attempt)
     html = client.get(reverse("quiz_result", args=[quiz.pk, attempt.pk])).content.decode()
     assert "Votre note : 0 %" in html
-    assert ("pas juste" in html) is shows_marks
+    assert ("Mauvaise réponse" in html) is shows_marks
     assert ("bonne réponse" in html) is shows_key
     assert ("Parce que la loi le dit." in html) is shows_key
