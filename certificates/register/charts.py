@@ -1,6 +1,12 @@
 """Bar charts and a schematic map of the regions, drawn as SVG by the server: readable without
 JavaScript, in print (black on white, numbers written beside the bars) and by screen readers
-(each chart has a title and the same figures are in the table next to it)."""
+(each chart is a group named by its title, each bar's link is named by what it opens, and the
+same figures are in the table next to it).
+
+Each bar chart is drawn twice: `bar_chart` for a wide screen (labels left of the bars) and
+`bar_chart_narrow` for a phone (drawn 320 units wide, about the screen's width, so its text
+keeps its size: each label above its bar); the stylesheet shows one of them. The map is for wide
+screens only: on a phone, the region chart and table say the same."""
 
 from __future__ import annotations
 
@@ -23,6 +29,23 @@ class Bar:
     value: int
     previous: int | None = None
     href: str = ""
+    link_label: str = ""  # what the link opens, e.g. « Juge : 7 personnes formées — voir… »
+
+
+def _link(bar: Bar, body: str) -> str:
+    if not bar.href:
+        return body
+    name = f' aria-label="{escape(bar.link_label)}"' if bar.link_label else ""
+    return f'<a href="{escape(bar.href)}"{name}>{body}</a>'
+
+
+def _open_svg(css_class: str, width: int, height: int, key: str, title: str) -> str:
+    # A group, not an image: it holds links (an image's content is not interactive).
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" '
+        f'viewBox="0 0 {width} {height}" width="100%" role="group" aria-labelledby="{key}">'
+        f'<title id="{key}">{escape(title)}</title>'
+    )
 
 
 def _shorten(text: str, limit: int = 34) -> str:
@@ -38,9 +61,7 @@ def bar_chart(
     scale_max = max([b.value for b in bars] + [b.previous or 0 for b in bars] + [1])
     plot = WIDTH - LABEL_WIDTH - 60
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-labelledby="t{id(bars)}">',
-        f'<title id="t{id(bars)}">{escape(title)}</title>',
+        _open_svg("chart chart-wide", WIDTH, height, f"t{id(bars)}", title),
         '<g font-family="system-ui,sans-serif" font-size="12">',
         f'<rect x="{LABEL_WIDTH}" y="6" width="10" height="10" fill="{CURRENT_FILL}"/>',
         f'<text x="{LABEL_WIDTH + 14}" y="15">{escape(current_label)}</text>',
@@ -56,10 +77,8 @@ def bar_chart(
         width = round(plot * bar.value / scale_max)
         label = f'<text x="{LABEL_WIDTH - 8}" y="{y + 11}" text-anchor="end">'
         label += f"{escape(_shorten(bar.label))}<title>{escape(bar.label)}</title></text>"
-        if bar.href:
-            label = f'<a href="{escape(bar.href)}">{label}</a>'
         parts += [
-            label,
+            _link(bar, label),
             f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width}" height="{BAR}" '
             f'fill="{CURRENT_FILL}"/>',
             f'<text x="{LABEL_WIDTH + width + 4}" y="{y + 11}" font-weight="600">'
@@ -73,6 +92,71 @@ def bar_chart(
                 f'<text x="{LABEL_WIDTH + previous_width + 4}" y="{y + BAR + 8}" '
                 f'font-size="9" fill="#444">{bar.previous}</text>',
             ]
+    parts.append("</g></svg>")
+    return mark_safe("".join(parts))  # every text above is escaped
+
+
+NARROW_WIDTH = 320
+NARROW_ROW = 46
+
+
+def _lines(text: str, width: int = 44, most: int = 2) -> list[str]:
+    """`text` cut into at most `most` lines of `width` characters, at spaces when it can."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[: most - 1] + [_shorten(" ".join(lines[most - 1 :]), width)]
+    return [_shorten(line, width) for line in lines] or [""]
+
+
+def bar_chart_narrow(
+    bars: list[Bar], *, title: str, current_label: str, previous_label: str = ""
+) -> SafeString:
+    """The same bars for a phone: each label above its bar (on two lines at most), the whole
+    width for the bars, text at 13 units in a drawing about as wide as the screen."""
+    top = 44 if previous_label else 26
+    labels = [_lines(bar.label) for bar in bars]
+    height = top + sum(NARROW_ROW + 16 * (len(lines) - 1) for lines in labels) + 4
+    scale_max = max([b.value for b in bars] + [b.previous or 0 for b in bars] + [1])
+    plot = NARROW_WIDTH - 44
+    parts = [
+        _open_svg("chart chart-narrow", NARROW_WIDTH, height, f"n{id(bars)}", title),
+        '<g font-family="system-ui,sans-serif" font-size="13">',
+        f'<rect x="0" y="6" width="12" height="12" fill="{CURRENT_FILL}"/>',
+        f'<text x="18" y="17">{escape(current_label)}</text>',
+    ]
+    if previous_label:
+        parts += [
+            f'<rect x="0" y="25" width="12" height="8" fill="{PREVIOUS_FILL}"/>',
+            f'<text x="18" y="35">{escape(previous_label)}</text>',
+        ]
+    y = top
+    for bar, lines in zip(bars, labels, strict=True):
+        width = round(plot * bar.value / scale_max)
+        label = "".join(
+            f'<text x="0" y="{y + 13 + 16 * index}">{escape(line)}'
+            f"<title>{escape(bar.label)}</title></text>"
+            for index, line in enumerate(lines)
+        )
+        y += 16 * (len(lines) - 1)
+        parts += [
+            _link(bar, label),
+            f'<rect x="0" y="{y + 18}" width="{width}" height="12" fill="{CURRENT_FILL}"/>',
+            f'<text x="{width + 5}" y="{y + 29}" font-weight="600">{bar.value}</text>',
+        ]
+        if bar.previous is not None:
+            previous_width = round(plot * bar.previous / scale_max)
+            parts += [
+                f'<rect x="0" y="{y + 32}" width="{previous_width}" height="7" '
+                f'fill="{PREVIOUS_FILL}"/>',
+                f'<text x="{previous_width + 5}" y="{y + 42}" font-size="12" fill="#444">'
+                f"{bar.previous}</text>",
+            ]
+        y += NARROW_ROW
     parts.append("</g></svg>")
     return mark_safe("".join(parts))  # every text above is escaped
 
@@ -113,9 +197,7 @@ def region_map(tiles: list[Bar], *, title: str) -> SafeString:
     height = rows * TILE_H + 4
     peak = max([t.value for t in tiles] + [1])
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart region-map" '
-        f'viewBox="0 0 {7 * TILE_W + 4} {height}" width="100%" role="img" '
-        f'aria-labelledby="m{id(tiles)}"><title id="m{id(tiles)}">{escape(title)}</title>',
+        _open_svg("chart region-map", 7 * TILE_W + 4, height, f"m{id(tiles)}", title),
         '<g font-family="system-ui,sans-serif" font-size="12">',
     ]
     positions = [(tile, REGION_TILES[tile.label]) for tile in placed]
@@ -138,8 +220,6 @@ def region_map(tiles: list[Bar], *, title: str) -> SafeString:
             'font-size="18" font-weight="700">'
             f"{tile.value}</text>"
         )
-        if tile.href:
-            body = f'<a href="{escape(tile.href)}">{body}</a>'
-        parts.append(body)
+        parts.append(_link(tile, body))
     parts.append("</g></svg>")
     return mark_safe("".join(parts))  # every text above is escaped

@@ -114,3 +114,105 @@ def definitions() -> list[tuple[str, str]]:
             ),
         ),
     ]
+
+
+def figure_phrase(measure: str, count: int) -> str:
+    """A figure said in words, e.g. « 7 personnes formées »: how a link to the people behind a
+    figure is named (a bare « 7 » tells a screen reader nothing)."""
+    from django.utils.translation import ngettext
+
+    phrases = {
+        "people": ngettext(
+            "%(count)s person in the register", "%(count)s people in the register", count
+        ),
+        "trained": ngettext("%(count)s person trained", "%(count)s people trained", count),
+        "trained_online": ngettext(
+            "%(count)s person trained by e-learning",
+            "%(count)s people trained by e-learning",
+            count,
+        ),
+        "trained_in_person": ngettext(
+            "%(count)s person trained in person", "%(count)s people trained in person", count
+        ),
+        "issued": ngettext("%(count)s certificate issued", "%(count)s certificates issued", count),
+        "certified": ngettext(
+            "%(count)s person currently certified", "%(count)s people currently certified", count
+        ),
+        "expiring": ngettext(
+            "%(count)s person whose certificate expires within 90 days",
+            "%(count)s people whose certificate expires within 90 days",
+            count,
+        ),
+        "lapsed": ngettext(
+            "%(count)s person whose certificate has lapsed",
+            "%(count)s people whose certificate has lapsed",
+            count,
+        ),
+    }
+    return phrases[measure] % {"count": count}
+
+
+def link_label(measure: str, count: int, row: str = "") -> str:
+    """« 7 personnes formées — voir la liste », or with the breakdown row it belongs to."""
+    from django.utils.translation import gettext
+
+    figure = figure_phrase(measure, count)
+    if row:
+        return gettext("%(figure)s (%(row)s) — see the list") % {"figure": figure, "row": row}
+    return gettext("%(figure)s — see the list") % {"figure": figure}
+
+
+def filters_in_words(
+    filters,
+    *,
+    national: bool,
+    institutions: dict,
+    regions: dict,
+    courses: dict,
+) -> str:
+    """The filters as a reader says them, e.g. « Filtres : toutes les institutions » or
+    « Filtres : Institution : Tribunal de Kayes ; Sexe : Femme » (never `scope=national`).
+    `institutions`, `regions` and `courses` map ids (as strings or ints) to names."""
+    from django.utils.translation import gettext, pgettext
+
+    from people.choices import Profession, Sex
+
+    none = "none"
+    not_recorded = gettext("Not recorded")
+
+    def name(mapping: dict, value: str) -> str:
+        if value == none:
+            return not_recorded
+        return str(mapping.get(value) or mapping.get(int(value) if value.isdigit() else value, "?"))
+
+    parts = []
+    if filters.institution:
+        parts.append((DIMENSION_LABELS["institution"], name(institutions, filters.institution)))
+    for dimension, choices in (("profession", Profession.choices), ("sex", Sex.choices)):
+        value = getattr(filters, dimension)
+        if value:
+            parts.append((DIMENSION_LABELS[dimension], name(dict(choices), value)))
+    if filters.region:
+        parts.append((DIMENSION_LABELS["region"], name(regions, filters.region)))
+    if filters.course:
+        label = (
+            gettext("No corresponding course")
+            if filters.course == none
+            else name(courses, filters.course)
+        )
+        parts.append((DIMENSION_LABELS["course"], label))
+    if filters.measure:
+        parts.append((gettext("Show"), MEASURE_LABELS[filters.measure]))
+    if filters.q:
+        parts.append((pgettext("filter", "Search"), gettext("“%(text)s”") % {"text": filters.q}))
+    words = [
+        pgettext("a filter and its value", "%(name)s: %(value)s")
+        % {"name": str(label), "value": str(value)}
+        for label, value in parts
+    ]
+    if not filters.institution:
+        words.insert(
+            0, gettext("all institutions") if national else gettext("your institutions only")
+        )
+    separator = pgettext("between filters", "; ")
+    return gettext("Filters: %(filters)s") % {"filters": separator.join(words)}

@@ -23,11 +23,12 @@ from certificates.register.definitions import (
     MEASURE_LABELS,
     STATE_LABELS,
     definitions,
+    filters_in_words,
 )
 from certificates.register.periods import Period, parse_period
 from people.choices import Profession, Sex
 from people.models import Institution, Region
-from people.spreadsheets import XlsxBook, csv_bytes
+from people.spreadsheets import XlsxBook, csv_bytes, fitted_widths
 
 HEADLINE = ("people", *queries.MEASURES)
 PROGRESS_STEP_ROWS = 2000
@@ -105,6 +106,14 @@ def _date(day: datetime.date | None) -> datetime.date | str:
     return day or ""
 
 
+DETAIL_WIDTHS = [28, 32, 14, 36, 20, 22, 10, 14]
+COURSE_WIDTHS = [24, 16, 16]
+
+
+def detail_widths(course_titles: dict) -> list[int]:
+    return DETAIL_WIDTHS + COURSE_WIDTHS * len(course_titles)
+
+
 def detail_header(course_titles: dict) -> list[str]:
     header = [
         _("Name"),
@@ -171,6 +180,21 @@ def register_courses(board: queries.Dashboard) -> dict:
     return ordered
 
 
+def _filters_words(params: dict) -> str:
+    """The export's filters in words (three small lookups), for the summary sheet."""
+    filters = filters_from(params)
+    course = filters.course
+    return filters_in_words(
+        filters,
+        national=params.get("scope") == "national",
+        institutions=dict(Institution.objects.values_list("pk", "name"))
+        if filters.institution
+        else {},
+        regions=dict(Region.objects.values_list("pk", "name")) if filters.region else {},
+        courses=queries.course_titles([int(course)]) if course.isdigit() else {},
+    )
+
+
 def build_export(export: RegisterExport, *, scope: Scope, today: datetime.date) -> None:
     """Write the export's file; `export.progress` moves from 0 to 100 on the row."""
     params = export.filters
@@ -231,14 +255,15 @@ def _csv(courses: dict, people, total: int, progress) -> tuple[bytes, int]:
 
 def _xlsx(board, courses: dict, people, total: int, progress, params) -> tuple[bytes, int]:
     book = XlsxBook()
-    summary = book.sheet(_("Summary"), widths=[45, 25, 20, 20])
+    summary = book.sheet(_("Summary"), widths=[45, 50] + [18] * 9)
     summary.append([_("National training register")], bold=True)
     summary.append([_("Period"), board.period.label()])
+    summary.append([_("First day of the period"), board.period.start])
+    summary.append([_("Last day of the period"), board.period.end])
     summary.append([_("Previous period"), board.previous_period.label()])
     summary.append([_("Reference day"), _date(board.day)])
     summary.append([_("Exported on"), _date(timezone.localdate())])
-    filters = {k: v for k, v in params.items() if k not in ("period", "year", "start", "end")}
-    summary.append([_("Filters"), ", ".join(f"{k}={v}" for k, v in filters.items())])
+    summary.append([_("Filters"), _filters_words(params)])
     summary.append([])
     summary.append(
         [_("Figure"), _("This period"), _("Previous period"), _("Change")],
@@ -257,11 +282,13 @@ def _xlsx(board, courses: dict, people, total: int, progress, params) -> tuple[b
         summary.append([str(term), str(text)])
 
     for dimension in queries.DIMENSIONS:
-        sheet = book.sheet(str(DIMENSION_LABELS[dimension]), breakdown_header(dimension))
-        for row in breakdown_rows(board, dimension):
+        header, rows = breakdown_header(dimension), breakdown_rows(board, dimension)
+        widths = fitted_widths([header, *rows], least=12, most=50)
+        sheet = book.sheet(str(DIMENSION_LABELS[dimension]), header, widths=widths)
+        for row in rows:
             sheet.append(row)
 
-    detail = book.sheet(_("People"), detail_header(courses))
+    detail = book.sheet(_("People"), detail_header(courses), widths=detail_widths(courses))
     look, course_ids, step, count = _Lookups(), list(courses), _detail_progress(total, progress), 0
     for person in people:
         detail.append(detail_row(person, course_ids, look))

@@ -29,6 +29,8 @@ from certificates.register.definitions import (
     MEASURE_LABELS,
     STATE_LABELS,
     definitions,
+    filters_in_words,
+    link_label,
 )
 from certificates.register.exports import filters_from, stored_filters
 from certificates.register.periods import (
@@ -92,6 +94,17 @@ def _choices(request) -> dict:
     }
 
 
+def _filters_words(filters: queries.Filters, choices: dict, national: bool) -> str:
+    """The filters in words, from the choices the page reads anyway (no query)."""
+    return filters_in_words(
+        filters,
+        national=national,
+        institutions=dict(choices["institutions"]),
+        regions=dict(choices["regions"]),
+        courses=dict(choices["courses"]),
+    )
+
+
 def _period_links(period: Period, filters: queries.Filters, today) -> list[tuple[str, str, bool]]:
     tip_year = today.year if today.month >= 4 else today.year - 1
     options = [
@@ -120,6 +133,7 @@ def _headline(board: queries.Dashboard, filters) -> list[dict]:
                 "href": _people_url(
                     board.period, filters, measure="" if name == "people" else name
                 ),
+                "link_label": link_label(name, value),
                 "sub": name in ("trained_online", "trained_in_person"),
             }
         )
@@ -139,14 +153,26 @@ def _sections(board: queries.Dashboard, filters, all_regions) -> list[dict]:
                 for m in queries.MEASURES
             }
             links["people"] = _people_url(board.period, filters, **{dimension: row.key})
-            cells = [(row.figures.values[m], links[m]) for m in queries.MEASURES]
-            rows.append({"row": row, "links": links, "cells": cells})
+            cells = [
+                (row.figures.values[m], links[m], link_label(m, row.figures.values[m], row.label))
+                for m in queries.MEASURES
+            ]
+            rows.append(
+                {
+                    "row": row,
+                    "links": links,
+                    "cells": cells,
+                    "people_label": link_label("people", row.figures.people, row.label),
+                }
+            )
+            trained = row.figures.values["trained"]
             bars.append(
                 charts.Bar(
                     row.label,
-                    row.figures.values["trained"],
+                    trained,
                     row.figures.previous["trained"],
                     links["trained"],
+                    link_label=link_label("trained", trained, row.label),
                 )
             )
         title = _("People trained by %(dimension)s") % {
@@ -155,11 +181,15 @@ def _sections(board: queries.Dashboard, filters, all_regions) -> list[dict]:
         chart = charts.bar_chart(
             bars, title=title, current_label=period_label, previous_label=previous_label
         )
+        narrow_chart = charts.bar_chart_narrow(
+            bars, title=title, current_label=period_label, previous_label=previous_label
+        )
         section = {
             "dimension": dimension,
             "label": DIMENSION_LABELS[dimension],
             "rows": rows,
             "chart": chart,
+            "narrow_chart": narrow_chart,
             "title": title,
             "show_people": dimension != "course",
         }
@@ -170,7 +200,8 @@ def _sections(board: queries.Dashboard, filters, all_regions) -> list[dict]:
                 found = by_name.get(name)
                 value = found["row"].figures.values["trained"] if found else 0
                 href = found["links"]["trained"] if found else ""
-                tiles.append(charts.Bar(name, value, href=href))
+                label = link_label("trained", value, name)
+                tiles.append(charts.Bar(name, value, href=href, link_label=label))
             section["map"] = charts.region_map(
                 tiles, title=_("Map of the regions: people trained in the period")
             )
@@ -199,6 +230,7 @@ def _dashboard_context(request, params=None) -> dict:
         "period_links": _period_links(period, filters, today),
         "kinds": ((CALENDAR, _("Calendar year")), (TIP, _("TIP year")), (RANGE, _("Date range"))),
         "national": request.register_scope.national,
+        "filters_words": _filters_words(filters, choices, request.register_scope.national),
         "print_url": reverse("register_print"),
         "dashboard_url": _url("register_dashboard", period, filters),
         "export_fields": {**period.query(), **filters.as_dict()},
@@ -315,6 +347,7 @@ def people(request):
             "export_fields": query,
             "measure_label": MEASURE_LABELS.get(filters.measure, ""),
             "national": scope.national,
+            "filters_words": _filters_words(filters, choices, scope.national),
         },
     )
 
@@ -358,10 +391,18 @@ def export_status(request, export_id):
     record = _own_export(request, export_id)
     if record.format == RegisterExportFormat.PRINT:
         raise Http404
+    # Back to the dashboard of the period and filters exported (not the current year's).
+    period, filters, _error = _state(request, record.filters)
+    dashboard_filters = queries.Filters(**{**filters.__dict__, "q": "", "measure": ""})
     return render(
         request,
         "certificates/register/export_status.html",
-        {"export": record, "running": record.status == RegisterExportStatus.PENDING},
+        {
+            "export": record,
+            "running": record.status == RegisterExportStatus.PENDING,
+            "dashboard_url": _url("register_dashboard", period, dashboard_filters),
+            "period": period,
+        },
     )
 
 

@@ -61,6 +61,8 @@ def test_committee_member_reads_the_tip_year_drills_down_and_exports(page, scree
 
     page.get_by_role("link", name="Registre national").click()
     expect(page.get_by_role("heading", name="Registre national des formations")).to_be_visible()
+    # The filters fold behind the line that says them: the headline figures come first.
+    page.get_by_text("Filtres : toutes les institutions").click()
     page.get_by_label("Type de période").select_option("tip")
     page.get_by_label("Année (civile ou TIP)").fill(str(tip_year))
     page.get_by_role("button", name="Afficher").click()

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -220,3 +221,61 @@ def test_an_export_left_pending_by_a_dead_worker_is_marked_failed_and_the_page_s
     client.force_login(member)
     page = client.get(f"/fr/registre/exports/{stalled.pk}/").content.decode()
     assert "L’export a échoué" in page and 'http-equiv="refresh"' not in page
+
+
+ENGLISH = (
+    "last trained",
+    "valid until",
+    "status",
+    "Filters",
+    "scope",
+    "Summary",
+    "Period",
+    "People",
+    "Reference day",
+    "Trained",
+    "yes",
+    "no expiry",
+)
+
+
+def test_the_xlsx_pack_is_in_french_with_filters_in_words_dates_as_dates_and_fitted_columns(
+    client, register_data, django_capture_on_commit_callbacks
+):
+    client.force_login(committee_member())
+    record = _export(
+        client,
+        django_capture_on_commit_callbacks,
+        format="xlsx",
+        sex="F",
+        region=str(register_data.kayes.pk),
+        **PERIOD,
+    )
+    workbook = load_workbook(io.BytesIO(_download(client, record)))
+    summary = {row[0]: row[1] for row in workbook["Synthèse"].iter_rows(values_only=True) if row}
+    assert summary["Filtres"] == "Filtres : toutes les institutions ; Sexe : Femme ; Région : Kayes"
+    assert summary["Premier jour de la période"] == datetime.datetime(2026, 1, 1)  # noqa: DTZ001
+    assert summary["Dernier jour de la période"] == datetime.datetime(2026, 6, 15)  # noqa: DTZ001
+    assert isinstance(summary["Jour de référence"], datetime.datetime)
+    assert isinstance(summary["Exporté le"], datetime.datetime)
+    dated = [
+        cell
+        for row in workbook["Synthèse"].iter_rows()
+        for cell in row
+        if isinstance(cell.value, datetime.datetime)
+    ]
+    assert len(dated) == 4 and all(cell.number_format == "DD/MM/YYYY" for cell in dated)
+
+    header = [cell.value for cell in workbook["Personnes"][1]]
+    assert "Cours A — dernière formation" in header and "Cours A — valable jusqu'au" in header
+    for sheet in workbook:
+        texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+        found = {w for w in ENGLISH for text in texts if re.search(rf"\b{w}\b", text)}
+        assert found == set(), (sheet.title, found)
+        if sheet.title != "Synthèse":
+            assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold, sheet.title
+        assert sheet.column_dimensions["A"].width >= 12, sheet.title
+    people = workbook["Personnes"]
+    assert people.column_dimensions["B"].width >= 30  # e-mail addresses
+    institutions = workbook["Institution"]
+    assert institutions.column_dimensions["A"].width >= len("Tribunal I1")

@@ -209,7 +209,10 @@ def test_the_dashboard_works_without_javascript_and_has_its_charts(client, regis
     client.force_login(committee_member())
     html = client.get(DASHBOARD + FIXED).content.decode()
     assert "<script" not in html
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart') == 6
+    # Five breakdowns drawn for a wide screen and for a phone, and the map of the regions.
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-wide"') == 5
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-narrow"') == 5
+    assert html.count('class="chart region-map"') == 1
     assert "Définitions" in html
 
 
@@ -218,3 +221,84 @@ def test_the_header_links_managers_to_the_register(client, register_data):
     assert "Registre national" in client.get("/fr/ma-formation/").content.decode()
     client.force_login(member_of(register_data.i1))
     assert "Registre national" not in client.get("/fr/ma-formation/").content.decode()
+
+
+# --- Links named by what they open, filters in words, the list in French ----------------------
+
+
+def test_figure_table_and_chart_links_are_named_by_what_they_open(client, register_data):
+    import re
+
+    client.force_login(committee_member())
+    html = client.get(DASHBOARD + FIXED).content.decode()
+    assert 'aria-label="4 personnes formées — voir la liste">4</a>' in html
+    assert 'aria-label="7 personnes au registre — voir la liste">7</a>' in html
+    assert 'aria-label="2 personnes formées (Juge) — voir la liste">2</a>' in html
+    assert 'aria-label="1 personne formée (Procureur / substitut) — voir la liste"' in html
+    for svg in re.findall(r"<svg.*?</svg>", html, re.S):
+        assert 'role="img"' not in svg  # a drawing that holds links is a group
+        links = re.findall(r"<a [^>]*>", svg)
+        assert links and all("aria-label=" in link for link in links), svg[:200]
+    assert "JugeJuge" not in re.sub(r"<[^>]+>", "", html.replace("<title>", " "))
+
+
+def test_the_filters_fold_behind_a_line_that_says_them_in_words(client, register_data):
+    client.force_login(committee_member())
+    html = client.get(DASHBOARD + FIXED).content.decode()
+    assert '<details class="register-filters-fold no-print">' in html
+    assert "Filtres : toutes les institutions" in html
+    assert html.index('class="figures"') > html.index("register-filters-fold")
+    query = f"&sex=F&institution={register_data.i1.pk}&course={register_data.course_a.pk}"
+    html = client.get(DASHBOARD + FIXED + query).content.decode()
+    assert "Filtres : Institution : Tribunal I1 ; Sexe : Femme ; Cours : Cours A" in html
+    html = client.get(PEOPLE + FIXED + "&measure=lapsed&q=p3").content.decode()
+    assert (
+        "Filtres : toutes les institutions ; Afficher : Formation échue ; Recherche : « p3 »"
+    ) in html
+    # A bad period opens the fold, so the message and the fields are seen together.
+    html = client.get(DASHBOARD + "?period=semaine").content.decode()
+    assert '<details class="register-filters-fold no-print" open>' in html
+
+
+def test_a_manager_reads_your_institutions_only(client, register_data):
+    client.force_login(manager_of(register_data.i1))
+    html = client.get(DASHBOARD + FIXED).content.decode()
+    assert "Filtres : vos institutions seulement" in html
+
+
+def test_the_list_says_trained_on_by_the_persons_sex(client, register_data):
+    client.force_login(committee_member())
+    html = client.get(PEOPLE + FIXED).content.decode()
+    assert "formée le 20/05/2026" in html  # P1, a woman: her session of 20/05
+    assert "formé le 01/04/2026" in html  # P2, a man
+    assert "formé(e) le 31/03/2026" in html  # P5, sex not recorded
+
+
+def test_the_export_page_leads_back_to_the_period_exported(client, register_data):
+    member = committee_member()
+    client.force_login(member)
+    record = RegisterExport.objects.create(
+        requested_by=member,
+        format="xlsx",
+        status="done",
+        progress=100,
+        row_count=3,
+        filters={
+            "period": "tip",
+            "year": "2025",
+            "sex": "F",
+            "scope": "national",
+            "language": "fr",
+        },
+    )
+    html = client.get(f"/fr/registre/exports/{record.pk}/").content.decode()
+    assert 'href="/fr/registre/?period=tip&amp;year=2025&amp;sex=F"' in html
+    assert "Registre national des formations — Année TIP 2025-2026" in html
+
+
+def test_the_printable_page_writes_its_filters_in_words(client, register_data):
+    client.force_login(committee_member())
+    response = client.post(PRINT, {**PRINT_FIELDS, "sex": "M"}, follow=True)
+    html = response.content.decode()
+    assert "Filtres : toutes les institutions ; Sexe : Homme" in html
+    assert "sex=M<" not in html and "sex : M" not in html
