@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from certificates.models import RegisterExport
 from courses import assignments, services
-from people import services as people_services
 from people.choices import MembershipStatus
 from people.models import Cohort, Membership, RosterImport, RosterImportStatus
 from tests.clients import sign_in_browser
