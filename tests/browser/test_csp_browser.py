@@ -150,7 +150,7 @@ def test_a_lesson_with_every_block_runs_under_the_policy(page, live_server, clie
     expect(player.get_by_role("button", name="Terminer l'exercice")).to_be_visible()
     player.get_by_role("button", name="Terminer l'exercice").click()
     expect(page.get_by_text("Votre résultat a été enregistré.")).to_be_visible()
-    page.get_by_role("link", name="Ouvrir le quiz").click()
+    page.get_by_role("link", name="Ouvrir l’évaluation").click()
     expect(page.get_by_role("heading", name="Évaluation de la leçon")).to_be_visible()
 
     assert violations == []

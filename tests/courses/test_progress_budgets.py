@@ -73,3 +73,48 @@ def test_marking_a_lesson_done_takes_a_bounded_number_of_queries(django_assert_m
     services.enrol(user=user, course=course)
     with django_assert_max_num_queries(16):
         services.complete_lesson(user=user, lesson=lessons[0])
+
+
+def _course_with_pending_assessment(user):
+    from tests.factories import quiz_with_questions
+
+    course, modules, lessons = course_with_lessons(modules=2, lessons=1)
+    quiz_with_questions(questions=1, module=modules[0])
+    services.enrol(user=user, course=course)
+    services.complete_lesson(user=user, lesson=lessons[0])
+    return course
+
+
+def _completed_course_with_certificate(user):
+    from certificates.services import issue_certificate
+
+    course, _modules, lessons = course_with_lessons(modules=1, lessons=1)
+    enrolment = services.enrol(user=user, course=course)
+    services.complete_lesson(user=user, lesson=lessons[0])
+    enrolment.refresh_from_db()
+    issue_certificate(enrolment=enrolment)
+
+
+def test_my_training_asks_once_for_the_assessments_and_once_for_the_certificates(client):
+    """A module whose lessons are all done costs one query (its assessment, courses.outcomes),
+    a completed course one more (its certificate), whatever their number."""
+    one, many = UserFactory(), UserFactory()
+    _course_with_pending_assessment(one)
+    for _ in range(15):
+        _course_with_pending_assessment(many)
+    client.force_login(one)
+    count_one = _queries(client, "/fr/ma-formation/")
+    client.force_login(many)
+    count_many = _queries(client, "/fr/ma-formation/")
+    assert count_one == count_many == 13
+    body = client.get("/fr/ma-formation/").content.decode()
+    assert body.count("évaluation du module à passer") == 15
+
+    _completed_course_with_certificate(one)
+    for _ in range(5):
+        _completed_course_with_certificate(many)
+    client.force_login(one)
+    count_one = _queries(client, "/fr/ma-formation/")
+    client.force_login(many)
+    count_many = _queries(client, "/fr/ma-formation/")
+    assert count_one == count_many == 14
