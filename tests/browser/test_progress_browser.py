@@ -44,7 +44,7 @@ def test_enrol_complete_two_lessons_sign_out_and_resume_at_the_third(page, scree
     page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url("**/fr/")
     _sign_in(page, learner)
-    assert page.get_by_text("2 leçon(s) sur 4 terminée(s)").is_visible()
+    assert page.get_by_text("2 leçons sur 4 terminées").is_visible()
     page.screenshot(path=screenshot_dir / "ma-formation.png", full_page=True)
     page.get_by_role("link", name="Reprendre").click()
     page.wait_for_url(f"**{lessons[2].url}")

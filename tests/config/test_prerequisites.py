@@ -142,7 +142,7 @@ def test_make_checks_them_before_anything_else(target, argument):
     if not shutil.which("make"):
         pytest.skip("no make")
     result = subprocess.run(
-        ["make", "--dry-run", target],
+        ["make", "--no-print-directory", "--dry-run", target],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
