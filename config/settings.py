@@ -246,6 +246,10 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Nor the dashboard's check for a new Wagtail release (a request to wagtail.org from the browser).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No autosave (Wagtail's is on by default, every half second): on a new page it creates the page,
+# a hidden draft whose slug then refuses the editor's next attempt; on a page being edited it
+# turns an abandoned edit into a draft. Editors save; leaving unsaved changes still asks first.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Wagtail sends visitors to its sign-in URL, which leads to allauth (people/signin.py), and
 # answers 403 to a signed-in person without the admin permission (allauth would loop back).
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
@@ -269,7 +273,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_FORMS = {"signup": "people.forms.SignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the address (in the browser that signed up or tried to sign in) signs the person
+# in; an account with an authenticator is still asked for its code (allauth's next stage).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Formation traite] "
 ACCOUNT_RATE_LIMITS = {
@@ -290,6 +296,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Formation traite Mali"
+# The code fields bring up a digit keypad on phones (TOTP and recovery codes are digits).
+MFA_FORMS = {
+    "authenticate": "people.mfa_forms.AuthenticateForm",
+    "reauthenticate": "people.mfa_forms.ReauthenticateForm",
+    "activate_totp": "people.mfa_forms.ActivateTOTPForm",
+}
 
 # --- Security (production values come from the environment; see .env.example) -----------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

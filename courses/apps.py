@@ -8,6 +8,7 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from courses import receivers
+        from courses import localize, receivers
 
         receivers.connect()
+        localize.install()

@@ -1,12 +1,14 @@
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.menu import MenuItem
 from wagtail.models import Locale
 
-from courses import admin_views
+from courses import admin_views, localize
 from courses.admin_views import can_follow_progress
 from courses.models import CourseIndexPage
 
@@ -66,4 +68,16 @@ def register_progress_urls():
 def register_progress_report_menu_item():
     return ProgressReportMenuItem(
         _("Enrolments and progress"), reverse("courses_enrolments"), icon_name="list-ul", order=50
+    )
+
+
+# --- The editors' language in wagtail-localize's editor (courses/localize.py) ------------------
+
+
+@hooks.register("insert_editor_js")
+def admin_words_js():
+    return format_html(
+        '{}<script src="{}" defer></script>',
+        json_script(localize.admin_words(), "admin-words"),
+        static("js/admin-words.js"),
     )

@@ -135,7 +135,7 @@ class ModulePageFactory(_PageFactory):
 
     title = factory.Sequence(lambda n: f"Module {n}")
     objectives = "<p>Connaître la loi.</p>"
-    estimated_minutes = 45
+    quiz_minutes = 10
     parent = factory.SubFactory(CoursePageFactory)
 
 

@@ -187,7 +187,7 @@ def module_fields(module: dict, lang: str) -> dict:
             WORDS[lang]["module_objectives"],
             [lesson[f"title_{lang}"] for lesson in module["lessons"]],
         ),
-        "estimated_minutes": len(module["lessons"]) * LESSON_MINUTES + QUIZ_MINUTES,
+        "quiz_minutes": QUIZ_MINUTES,
         "is_required": True,
     }
 

@@ -10,18 +10,50 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.coreutils import find_available_slug
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from courses.blocks import SHORT_TEXT_FEATURES, LessonBodyBlock, SourcesBlock
-from courses.forms import CatalogueFilterForm, CoursePageForm
+from courses.forms import CatalogueFilterForm, CoursePageForm, PageForm
 from courses.models.querysets import CoursePageQuerySet, LessonPageQuerySet, ModulePageQuerySet
 from courses.text import fold, plain
 from people.choices import Profession
+
+
+class TranslatedSlugMixin:
+    """A translation gets a slug of its own language: while its slug is still the one of the
+    page in the default language (wagtail-localize copies it, and syncs it back while nobody
+    translates it) and its title has been translated, the slug is made from the title.
+
+    An English page whose slug an editor set differs from the French one and is kept."""
+
+    def save(self, *args, **kwargs):
+        if self.pk and self.locale_id and not kwargs.get("update_fields"):
+            self._slug_from_translated_title()
+        return super().save(*args, **kwargs)
+
+    def _slug_from_translated_title(self) -> None:
+        source = (
+            Page.objects.filter(
+                translation_key=self.translation_key,
+                locale__language_code=settings.LANGUAGE_CODE,
+            )
+            .exclude(pk=self.pk)
+            .values("slug", "title")
+            .first()
+        )
+        if source is None or self.slug != source["slug"] or self.title == source["title"]:
+            return
+        slug = slugify(self.title)
+        parent = self.get_parent()
+        if slug and parent is not None:
+            self.slug = find_available_slug(parent, slug, ignore_page_id=self.pk)
 
 
 class HomePage(Page):
@@ -37,6 +69,7 @@ class HomePage(Page):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    base_form_class = PageForm
     parent_page_types = ["wagtailcore.Page"]
     max_count_per_parent = 1
 
@@ -63,7 +96,7 @@ class HomePage(Page):
         return super().route(request, path_components)
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(TranslatedSlugMixin, Page):
     """The course catalogue: lists the courses below it, filtered by audience and language."""
 
     intro = models.TextField(
@@ -73,6 +106,7 @@ class CourseIndexPage(Page):
     )
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    base_form_class = PageForm
     parent_page_types = ["courses.HomePage"]
     subpage_types = ["courses.CoursePage"]
     max_count_per_parent = 1
@@ -116,7 +150,7 @@ def _languages_by_translation_key(keys: list) -> dict:
     return {key: sorted(codes, key=order.index) for key, codes in languages.items()}
 
 
-class CoursePage(Page):
+class CoursePage(TranslatedSlugMixin, Page):
     code = models.CharField(
         _("code"),
         max_length=32,
@@ -255,7 +289,7 @@ class CoursePage(Page):
         return context
 
 
-class ModulePage(Page):
+class ModulePage(TranslatedSlugMixin, Page):
     objectives = RichTextField(
         _("objectives"),
         features=SHORT_TEXT_FEATURES,
@@ -264,8 +298,20 @@ class ModulePage(Page):
     )
     estimated_minutes = models.PositiveSmallIntegerField(
         _("estimated minutes"),
-        default=30,
-        help_text=_("How long the module takes, in minutes, its quiz included."),
+        default=0,
+        editable=False,
+        help_text=_(
+            "How long the module takes, in minutes: its published lessons and its quiz (computed)."
+        ),
+    )
+    quiz_minutes = models.PositiveSmallIntegerField(
+        _("minutes for the quiz"),
+        default=0,
+        validators=[MaxValueValidator(600)],
+        help_text=_(
+            "How long the module's quiz takes, in minutes (0 if it has none). The module's "
+            "duration is this plus the durations of its published lessons."
+        ),
     )
     is_required = models.BooleanField(
         _("required"),
@@ -278,14 +324,42 @@ class ModulePage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("objectives"),
-        FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("is_required")]),
+        FieldRowPanel([FieldPanel("quiz_minutes"), FieldPanel("is_required")]),
     ]
+    base_form_class = PageForm
     parent_page_types = ["courses.CoursePage"]
     subpage_types = ["courses.LessonPage"]
     search_fields = [*Page.search_fields, index.SearchField("objectives")]
 
     class Meta:
         verbose_name = _("module")
+
+    def save(self, *args, **kwargs):
+        # A revision published later carries the duration it had when it was saved: the
+        # duration always comes from the lessons as they are now.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "estimated_minutes" in update_fields:
+            self.estimated_minutes = self.computed_minutes()
+        return super().save(*args, **kwargs)
+
+    def computed_minutes(self) -> int:
+        lessons = 0
+        if self.pk:
+            lessons = (
+                LessonPage.objects.live()
+                .child_of(self)
+                .aggregate(total=models.Sum("estimated_minutes"))["total"]
+                or 0
+            )
+        return min(lessons + (self.quiz_minutes or 0), 32767)
+
+    @classmethod
+    def recompute_minutes(cls, path: str) -> None:
+        """Recompute the duration of the module at `path` (after one of its lessons was saved,
+        published, unpublished, deleted or moved), without a new revision."""
+        module = cls.objects.filter(path=path).only("id", "path", "depth", "quiz_minutes").first()
+        if module is not None:
+            cls.objects.filter(pk=module.pk).update(estimated_minutes=module.computed_minutes())
 
     def get_context(self, request, *args, **kwargs):
         from courses import progress  # progress reads these models: import it when serving
@@ -318,7 +392,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(TranslatedSlugMixin, Page):
     summary = models.TextField(
         _("summary"),
         blank=True,
@@ -355,6 +429,7 @@ class LessonPage(Page):
         FieldPanel("body"),
         FieldPanel("sources"),
     ]
+    base_form_class = PageForm
     parent_page_types = ["courses.ModulePage"]
     subpage_types: list[str] = []
     search_fields = [

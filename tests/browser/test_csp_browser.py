@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from courses import services as course_services
-from people.roles import EDITORS_GROUP
+from people.roles import EDITORS_GROUP, MODERATORS_GROUP
 from tests.factories import (
     CoursePageFactory,
     DocumentFactory,
@@ -85,7 +85,7 @@ def _lesson():
 def test_the_admin_editor_works_under_the_policy(page, live_server, client):
     course, refresher, lesson = _lesson()
     editor = UserFactory()
-    editor.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, "Moderators"]))
+    editor.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, MODERATORS_GROUP]))
     TOTP.activate(editor, generate_totp_secret())
     violations = _watch(page)
     _sign_in(page, live_server, client, editor)
@@ -129,7 +129,9 @@ def test_the_admin_editor_works_under_the_policy(page, live_server, client):
     page.goto(f"/admin/localize/submit/page/{lesson.pk}/")
     page.get_by_label("English").check()
     page.get_by_role("button", name="Soumettre").click()
-    expect(page.get_by_role("heading", name="Français to English translation")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Traduction du français vers l'anglais")
+    ).to_be_visible()
 
     assert violations == []
 

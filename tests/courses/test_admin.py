@@ -16,6 +16,7 @@ from wagtail.test.utils.form_data import (
 )
 
 from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
+from people.roles import EDITORS_GROUP, MODERATORS_GROUP
 from tests.factories import (
     CoursePageFactory,
     DocumentFactory,
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def editor(client):
     user = UserFactory()
     # Wagtail's Editors write and translate; publishing is the Moderators' permission.
-    user.groups.add(*Group.objects.filter(name__in=["Editors", "Moderators"]))
+    user.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, MODERATORS_GROUP]))
     TOTP.activate(user, generate_totp_secret())  # editors must use a second factor
     client.force_login(user)
     return user

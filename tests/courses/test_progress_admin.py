@@ -4,6 +4,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from courses import services
 from people import services as people_services
 from people.choices import MembershipRole
+from people.roles import EDITORS_GROUP
 from tests.factories import InstitutionFactory, UserFactory, course_with_lessons
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def _editing_manager(manager):
     """Managers enter the admin only when they edit content too (people/0005)."""
     from django.contrib.auth.models import Group
 
-    manager.groups.add(Group.objects.get(name="Editors"))
+    manager.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return manager
 
 

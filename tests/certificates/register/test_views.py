@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
 from certificates.models import RegisterExport
+from people.roles import EDITORS_GROUP
 from tests.factories import (
     UserFactory,
     administrator,
@@ -37,7 +38,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 def test_learners_and_editors_are_refused(client, register_data):
     editor = UserFactory(is_staff=True)
-    Group.objects.get(name="Editors").user_set.add(editor)
+    Group.objects.get(name=EDITORS_GROUP).user_set.add(editor)
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     TOTP.activate(editor, generate_totp_secret())
