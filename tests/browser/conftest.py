@@ -1,7 +1,9 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server."""
 
+import functools
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,65 @@ def page(browser, live_server):
 @pytest.fixture
 def screenshot_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("screenshots")
+
+
+# axe-core comes from npm (package-lock.json pins it) and is put into the page by the test only:
+# the site never serves it and no page loads it from a CDN.
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations", "incomplete"],
+  });
+  const describe = (rule) => ({
+    id: rule.id,
+    impact: rule.impact,
+    help: rule.help,
+    helpUrl: rule.helpUrl,
+    nodes: rule.nodes.map((node) => ({
+      target: node.target.join(" "),
+      html: node.html.slice(0, 200),
+      summary: node.failureSummary || "",
+    })),
+  });
+  return {
+    violations: results.violations.map(describe),
+    // Colour contrast axe could not decide (text over an image or a gradient, hidden
+    // backgrounds) is a question no one answers: the page's colours must be decidable.
+    undecided: results.incomplete.filter((rule) => rule.id === "color-contrast").map(describe),
+  };
+}"""
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+def _report(rules: list[dict]) -> str:
+    lines = []
+    for rule in rules:
+        lines.append(f"{rule['id']} ({rule['impact']}): {rule['help']} — {rule['helpUrl']}")
+        for node in rule["nodes"]:
+            lines.append(f"    {node['target']}: {node['html']}")
+            for summary in node["summary"].splitlines():
+                lines.append(f"        {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core once on the page as it stands and fail on any WCAG 2.2 A/AA violation, and
+    on any colour contrast axe could not decide, naming each rule, its nodes and its help."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `make install` (npm ci installs axe-core)")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        # Evaluated through the DevTools protocol, not added as a <script>: the site's
+        # Content-Security-Policy (script-src 'self') refuses inline scripts, as it should.
+        page.evaluate(_axe_source())
+    results = page.evaluate(RUN_AXE, WCAG_TAGS)
+    problems = results["violations"] + [
+        {**rule, "id": f"{rule['id']} (needs review)"} for rule in results["undecided"]
+    ]
+    assert not problems, f"axe-core on {page.url}:\n{_report(problems)}"
