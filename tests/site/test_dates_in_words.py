@@ -28,7 +28,7 @@ def _next_first_of_december() -> datetime.date:
 
 
 ISSUED = datetime.date(2025, 12, 1)
-CORRECTED = timezone.make_aware(datetime.datetime(2026, 3, 1, 10, 30))
+CORRECTED = datetime.datetime(2026, 3, 1, 10, 30, tzinfo=datetime.UTC)
 
 
 def _certificate(holder):
