@@ -5,8 +5,10 @@ outside MEDIA_ROOT), which has no public URL: the proxy never serves that folder
 to a private file is a view that checks who asks, then answers with `private_file_response`.
 
 That response streams the file through Django (FileResponse), or, when the setting
-PRIVATE_MEDIA_ACCEL_REDIRECT names an nginx `internal` location (e.g. "/protected/"), hands the
-sending to nginx with an X-Accel-Redirect header (see README, « Fichiers privés »)."""
+PRIVATE_MEDIA_ACCEL_REDIRECT names an nginx `internal` location (e.g. "/protected/") and the
+files are on the local disk, hands the sending to nginx with an X-Accel-Redirect header (see
+README, « Fichiers privés »). In object storage (config/storage.py) the private bucket is read
+only by the app: the file is always streamed through Django, never a signed link."""
 
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from django.http import FileResponse, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.functional import LazyObject, empty
 from django.utils.http import content_disposition_header
+
+from config.storage import is_local
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -58,7 +62,9 @@ def private_file_response(
 ) -> HttpResponse:
     """The download of a private file, for a view that has already checked the reader."""
     accel = getattr(settings, "PRIVATE_MEDIA_ACCEL_REDIRECT", "")
-    if accel:
+    # nginx sends from the private folder of the local disk; a file in a bucket is streamed
+    # through Django (the bucket is never opened to nginx, nor to a signed link).
+    if accel and is_local(fieldfile.storage):
         guessed = mimetypes.guess_type(filename)[0]
         response = HttpResponse(content_type=content_type or guessed or "application/octet-stream")
         response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + quote(fieldfile.name)

