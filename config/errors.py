@@ -11,11 +11,15 @@ message. They are wired in config/urls.py (handler400…) and CSRF_FAILURE_VIEW.
 from __future__ import annotations
 
 import logging
+import sys
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +70,24 @@ def page_not_found(request, exception=None):
     return _framed(request, "errors/404.html", 404)
 
 
+# A service every page needs that does not answer (restarting, unreachable): the database, or
+# Redis (cache, rate limits of the sign-in).
+SERVICE_DOWN = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+# How long a visitor (and a proxy) is told to wait when the database does not answer: a
+# PostgreSQL restart or fail-over takes seconds, the servers reconnect by themselves.
+RETRY_AFTER_SECONDS = 10
+
+
 @requires_csrf_token
 def server_error(request):
+    """500, or 503 when the error is the database or Redis not answering (restarting,
+    unreachable, too many connections): not a bug of the page, so « try again in a moment » —
+    and behind nginx a 503 sends the next requests to another server (deploy/nginx.conf,
+    proxy_next_upstream)."""
+    if isinstance(sys.exc_info()[1], SERVICE_DOWN):
+        response = _standalone(503, {"back_url": _back_url(request)})
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return _standalone(500, {"back_url": _back_url(request)})
 
 

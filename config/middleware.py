@@ -42,6 +42,23 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         return response
 
 
+class ServedByMiddleware:
+    """Names the app server that answered in `X-Served-By` (settings.SERVED_BY, from
+    DJANGO_SERVED_BY; no header when empty): behind a round-robin proxy, the operator reading a
+    response, and the multi-server tests, can tell which server it came from. First in the
+    chain, so error pages (a database that is down included) say it too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.name = settings.SERVED_BY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.name:
+            response["X-Served-By"] = self.name
+        return response
+
+
 class PermissionsPolicyMiddleware:
     """Sends `Permissions-Policy` (settings.PERMISSIONS_POLICY: feature → allowed origins, an
     empty list refusing the feature everywhere) on every response that has none of its own."""

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ServedByMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
@@ -90,6 +91,9 @@ MIDDLEWARE = [
     "people.middleware.AdminModelAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Several app servers behind one proxy: each names itself in an `X-Served-By` header (empty: none).
+SERVED_BY = env.str("DJANGO_SERVED_BY", default="")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -156,7 +160,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # --- Static files and media ------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [SITE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
@@ -208,6 +212,15 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_U
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back to the queue instead of
+# being acknowledged as failed: every task is safe to run twice.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A message taken by a worker that vanished whole (machine lost, SIGKILL of the worker) is
+# handed out again after this many seconds (Redis transport). Longer than the longest task (an
+# export of the whole register: well under a minute), or a slow task would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -218,7 +231,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certificates.send_expiry_reminders",
         "schedule": 6 * 3600,
     },
-    "certificates-missing-pdfs": {"task": "certificates.sweep_missing_pdfs", "schedule": 600},
+    "certificates-missing-pdfs": {
+        "task": "certificates.sweep_missing_pdfs",
+        "schedule": env.int("CERTIFICATE_PDF_SWEEP_SECONDS", default=600),
+    },
     # Register exports whose worker died are marked failed (the person is asked to try again).
     "register-stalled-exports": {
         "task": "certificates.fail_stalled_register_exports",

@@ -16,15 +16,17 @@ from certificates.register.exports import build_export
 logger = logging.getLogger(__name__)
 
 
-def run_register_export(export_id: int) -> bool:
+def run_register_export(export_id: int, *, redelivered: bool = False) -> bool:
     """Build the file of a pending export; False when there is nothing to do (already built or
-    being built, gone, or the person may no longer read the register). Safe to run twice."""
-    # Claim the export: the progress moves off 0 in one UPDATE, so a second worker (a retry, a
+    being built, gone, or the person may no longer read the register). Safe to run twice.
+
+    `redelivered`: the broker handed this message out again because the worker that had it
+    died (killed, machine lost; acks late): the export it left half-way is built again."""
+    # Claim the export: the progress moves off 0 in one UPDATE, so a second worker (a
     # duplicated message) finds nothing to do. No lock is held while the file is written: the
     # progress page must see the row's progress as it moves.
-    claimed = RegisterExport.objects.filter(
-        pk=export_id, status=RegisterExportStatus.PENDING, progress=0
-    ).update(progress=1)
+    pending = RegisterExport.objects.filter(pk=export_id, status=RegisterExportStatus.PENDING)
+    claimed = (pending if redelivered else pending.filter(progress=0)).update(progress=1)
     if not claimed:
         return False
     export = RegisterExport.objects.select_related("requested_by").get(pk=export_id)
@@ -47,14 +49,16 @@ def run_register_export(export_id: int) -> bool:
     return True
 
 
-@shared_task
-def build_register_export_task(export_id: int) -> bool:
-    return run_register_export(export_id)
+@shared_task(bind=True)
+def build_register_export_task(self, export_id: int) -> bool:
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    return run_register_export(export_id, redelivered=redelivered)
 
 
-# An export of the whole register takes well under a minute; one still pending after this long
-# lost its worker (killed, restarted): it is marked failed so the page stops waiting and the
-# person is told to ask again.
+# An export of the whole register takes well under a minute; one whose worker died is built
+# again when the broker hands its message out again (CELERY_BROKER_TRANSPORT_OPTIONS). One still
+# pending after this long lost its message too: it is marked failed so the page stops waiting
+# and the person is told to ask again.
 STALLED_AFTER = datetime.timedelta(minutes=30)
 
 

@@ -15,8 +15,16 @@ def _boom(request):
     raise RuntimeError("a bug")
 
 
-# The site's URLs plus one that fails, with the site's handlers (tests/config/test_error_pages).
-urlpatterns = [path("boom/", _boom), *site_urlpatterns]
+def _database_gone(request):
+    # What psycopg raises through Django while PostgreSQL restarts (the real restart is in
+    # tests/multiserver/test_faults.py).
+    from django.db import OperationalError
+
+    raise OperationalError("terminating connection due to administrator command")
+
+
+# The site's URLs plus two that fail, with the site's handlers (tests/config/test_error_pages).
+urlpatterns = [path("boom/", _boom), path("db-gone/", _database_gone), *site_urlpatterns]
 handler400 = "config.errors.bad_request"
 handler403 = "config.errors.permission_denied"
 handler404 = "config.errors.page_not_found"
@@ -137,6 +145,23 @@ def test_500_through_the_middleware_in_the_visitors_language(lang, text):
     assert f'<html lang="{lang}">' in html
     assert f"<h1>{text}</h1>" in html
     assert f'href="/{lang}/"' in html and f'href="{MY_TRAINING[lang]}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.config.test_error_pages")
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("fr", "Service momentanément indisponible"), ("en", "Service briefly unavailable")],
+)
+def test_a_database_that_does_not_answer_is_a_503_saying_to_try_again(lang, text):
+    client = Client(raise_request_exception=False)
+    client.cookies["django_language"] = lang
+    response = client.get("/db-gone/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    html = _html(response)
+    assert f"<h1>{text}</h1>" in html and "Traceback" not in html
+    assert f'href="/{lang}/"' in html
 
 
 @pytest.mark.parametrize(

@@ -203,6 +203,30 @@ def test_the_export_task_is_safe_to_run_twice(
     assert record.file.name == name
 
 
+def test_an_export_left_half_way_by_a_killed_worker_is_built_when_its_message_comes_back(
+    client, register_data
+):
+    from certificates.register.tasks import run_register_export
+
+    member = committee_member()
+    # What a worker killed mid-export leaves: the export claimed (progress off 0), no file.
+    record = RegisterExport.objects.create(
+        requested_by=member, format="csv", filters={"language": "fr", **PERIOD}, progress=40
+    )
+    # A second copy of a message still being worked on does nothing…
+    assert run_register_export(record.pk) is False
+    # …the broker's redelivery of the dead worker's message builds it.
+    assert run_register_export(record.pk, redelivered=True) is True
+    record.refresh_from_db()
+    assert (record.status, record.progress) == ("done", 100)
+    assert record.file.name
+    # Once built, a further redelivery changes nothing.
+    name = record.file.name
+    assert run_register_export(record.pk, redelivered=True) is False
+    record.refresh_from_db()
+    assert record.file.name == name
+
+
 def test_an_export_left_pending_by_a_dead_worker_is_marked_failed_and_the_page_says_so(client):
     from certificates.register.tasks import STALLED_AFTER, fail_stalled_exports
 
