@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := config.settings
-MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* staticfiles/* media/* tests/* bench/*
+MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* site/static/scorm-again site/static/scorm-again/* staticfiles/* media/* tests/* bench/*
 
 .PHONY: prerequisites run test install messages translations migrate worker lint format bench bench-certificates clean
 
@@ -26,10 +26,17 @@ $(VENV)/.installed: requirements.lock $(BIN)/uv
 # the static files, never committed, never loaded from a CDN. --ignore-scripts: the package's
 # own install script insists on yarn and does nothing we need.
 H5P_PLAYER := site/static/h5p
+# The SCORM runtime API (scorm-again, pinned the same way) is copied beside it, for the pages of
+# SCORM packages (assessments/scorm/views.py puts it at the top of their <head>).
+SCORM_RUNTIME := site/static/scorm-again
 $(H5P_PLAYER)/.installed: package.json package-lock.json | prerequisites
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	rm -rf $(H5P_PLAYER)
 	cp -R node_modules/h5p-standalone/dist $(H5P_PLAYER)
+	rm -rf $(SCORM_RUNTIME)
+	mkdir -p $(SCORM_RUNTIME)
+	cp node_modules/scorm-again/dist/scorm12.min.js node_modules/scorm-again/dist/scorm2004.min.js \
+		node_modules/scorm-again/LICENSE $(SCORM_RUNTIME)/
 	touch $@
 
 install: prerequisites $(VENV)/.installed $(H5P_PLAYER)/.installed
@@ -78,4 +85,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(H5P_PLAYER)
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(H5P_PLAYER) $(SCORM_RUNTIME)

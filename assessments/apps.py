@@ -16,12 +16,17 @@ class AssessmentsConfig(AppConfig):
             module_assessment_states,
             modules_with_passed_assessment,
         )
-        from assessments.signals import h5p_result_recorded
+        from assessments.scorm.services import lesson_scorm_requirements_met
+        from assessments.signals import h5p_result_recorded, scorm_result_recorded
         from courses import completion, outcomes, reports
 
         completion.register_activity_rule(
             "h5p_activity",
             lambda user, lesson: lesson_h5p_requirements_met(user=user, lesson=lesson),
+        )
+        completion.register_activity_rule(
+            "scorm_module",
+            lambda user, lesson: lesson_scorm_requirements_met(user=user, lesson=lesson),
         )
         # A lesson with a quiz block is completed once its quizzes are passed; a module with an
         # assessment once its lessons are done and the assessment passed.
@@ -33,4 +38,7 @@ class AssessmentsConfig(AppConfig):
         reports.register_score_provider(best_passed_scores)
         h5p_result_recorded.connect(
             receivers.complete_lesson_on_h5p_result, dispatch_uid="complete_lesson_on_h5p"
+        )
+        scorm_result_recorded.connect(
+            receivers.complete_lesson_on_scorm_result, dispatch_uid="complete_lesson_on_scorm"
         )

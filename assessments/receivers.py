@@ -10,3 +10,9 @@ def complete_lesson_on_h5p_result(sender, *, user, lesson, activity, statement, 
     # Not enrolled, or the lesson is locked: the result stays recorded, nothing completes.
     with suppress(course_services.ProgressRefused):
         course_services.evaluate_lesson(user=user, lesson=lesson.specific)
+
+
+def complete_lesson_on_scorm_result(sender, *, user, lesson, package, attempt, **kwargs):
+    """A SCORM attempt completed or passed may complete the lesson (practice evidence)."""
+    with suppress(course_services.ProgressRefused):
+        course_services.evaluate_lesson(user=user, lesson=lesson.specific)

@@ -17,8 +17,22 @@ h5p_result_recorded
     is True (and the lesson's other requirements are met), completes the lesson. Connect it in the
     receiving app's `AppConfig.ready()`. H5P results are practice evidence: they may complete
     lessons, never alone earn a certificate.
+
+scorm_result_recorded
+    Sent after a commit of the SCORM runtime changed an attempt's status to completed or
+    passed (the lesson-completion rule may now be met).
+
+    Keyword arguments:
+      sender     `assessments.models.ScormAttempt`
+      user       the learner the runtime's token names
+      lesson     the lesson page (`wagtail.models.Page`) the package is played in
+      package    the `assessments.models.ScormPackage`
+      attempt    the stored `ScormAttempt`
+
+    Practice evidence, like H5P: it may complete lessons, never alone earn a certificate.
 """
 
 from django.dispatch import Signal
 
 h5p_result_recorded = Signal()
+scorm_result_recorded = Signal()

@@ -22,8 +22,11 @@ from assessments.models import (
     Question,
     QuestionBank,
     Quiz,
+    ScormPackage,
 )
 from assessments.quizzes import admin_views as quiz_admin_views
+from assessments.scorm import admin_views as scorm_admin_views
+from assessments.scorm import services as scorm_services
 
 
 class H5PActivityViewSet(SnippetViewSet):
@@ -308,3 +311,118 @@ def quiz_listing_buttons(snippet, user, next_url=None):
             icon_name="list-ul",
             priority=10,
         )
+
+
+# --- SCORM ---------------------------------------------------------------------------------------
+
+
+class ScormPackageViewSet(SnippetViewSet):
+    model = ScormPackage
+    icon = "desktop"
+    menu_label = _("SCORM packages")
+    menu_order = 255
+    add_to_admin_menu = True
+    list_display = ["title", "version", "launch_path", "updated_at"]
+    list_filter = ["version"]
+    search_fields = ["title"]
+    add_view_class = scorm_admin_views.ScormUploadView
+    inspect_view_enabled = True
+    inspect_view_fields = ["title", "version", "schema_version", "launch_path", "organisations"]
+    panels = [FieldPanel("title")]
+
+    def get_add_view_kwargs(self, **kwargs):
+        panel = ObjectList(
+            [FieldPanel("package"), FieldPanel("title")],
+            base_form_class=scorm_admin_views.ScormUploadForm,
+        ).bind_to_model(ScormPackage)
+        return super().get_add_view_kwargs(
+            **{**kwargs, "panel": panel, "form_class": panel.get_form_class()}
+        )
+
+
+register_snippet(ScormPackageViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_scorm_admin_urls():
+    return [
+        path(
+            "scorm/packages/<int:pk>/replace/",
+            scorm_admin_views.ReplaceScormView.as_view(),
+            name="scorm_admin_replace",
+        ),
+        path(
+            "scorm/results/",
+            scorm_admin_views.ScormResultsView.as_view(),
+            name="scorm_admin_results",
+        ),
+    ]
+
+
+@hooks.register("register_log_actions")
+def register_scorm_actions(actions):
+    actions.register_action(
+        "assessments.scorm_replace", _("Replace the SCORM package"), _("SCORM package replaced")
+    )
+
+
+class ScormResultsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return scorm_admin_views.can_view_scorm_results(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_scorm_results_menu_item():
+    return ScormResultsMenuItem(
+        _("SCORM results"), reverse("scorm_admin_results"), icon_name="desktop", order=710
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def scorm_listing_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, ScormPackage):
+        return
+    if user.has_perm("assessments.change_scormpackage"):
+        yield ListingButton(
+            _("Replace the package"),
+            reverse("scorm_admin_replace", args=[snippet.pk]),
+            icon_name="upload",
+            priority=30,
+        )
+    if scorm_admin_views.can_view_scorm_results(user):
+        yield ListingButton(
+            _("Results"),
+            f"{reverse('scorm_admin_results')}?package={snippet.pk}",
+            icon_name="list-ul",
+            priority=20,
+        )
+
+
+@hooks.register("before_delete_snippet")
+def delete_scorm_packages_through_the_service(request, instances):
+    """A package learners have attempts at is kept (their results stay in the reports)."""
+    packages = [item for item in instances if isinstance(item, ScormPackage)]
+    if not packages:
+        return None
+    listing = redirect("wagtailsnippets_assessments_scormpackage:list")
+    if request.method != "POST":
+        refusals = [r for r in map(scorm_services.deletion_refused, packages) if r is not None]
+        for refusal in refusals:
+            messages.error(request, refusal.messages[0])
+        return listing if refusals else None
+    deleted = 0
+    for package in packages:
+        try:
+            scorm_services.delete_scorm_package(package=package, deleted_by=request.user)
+            deleted += 1
+        except scorm_services.PackageInUse as error:
+            messages.error(request, error.messages[0])
+    if deleted:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d SCORM package deleted.", "%(count)d SCORM packages deleted.", deleted
+            )
+            % {"count": deleted},
+        )
+    return listing

@@ -244,6 +244,57 @@ class H5PActivityBlock(blocks.StructBlock):
         help_text = PRACTICE_EVIDENCE_HELP
 
 
+# SCORM packages are uploaded and played by the assessments app, named here by label, like H5P.
+# Children are what `assessments.scorm.services.lesson_scorm_modules` looks for.
+SCORM_PRACTICE_HELP = _(
+    "A SCORM module reports its status and score from the learner's browser, so they can be "
+    "forged: it counts toward completing a lesson, never alone toward a certificate."
+)
+
+
+class ScormModuleBlock(blocks.StructBlock):
+    title = blocks.CharBlock(
+        required=False,
+        max_length=200,
+        label=_("Title"),
+        help_text=_("Heading shown above the module; leave empty to use the package's title."),
+    )
+    package = SnippetChooserBlock(
+        "assessments.ScormPackage",
+        label=_("SCORM package"),
+        help_text=_("A package uploaded under « SCORM packages » in the menu."),
+    )
+    completion_rule = blocks.ChoiceBlock(
+        choices=[
+            ("completed", _("Completed: the module says the learner finished it")),
+            ("passed", _("Passed: the module says the learner passed, with the minimum score")),
+        ],
+        default="completed",
+        label=_("Completes the lesson when"),
+    )
+    minimum_score = blocks.IntegerBlock(
+        default=0,
+        min_value=0,
+        max_value=100,
+        label=_("Minimum score (%)"),
+        help_text=_(
+            "For « Passed »: the score the learner must reach, 0 to 100. 0: passing is enough."
+        ),
+    )
+    counts_for_completion = blocks.BooleanBlock(
+        required=False,
+        default=True,
+        label=_("Counts for completion"),
+        help_text=_("Tick if the lesson is completed only once this module meets its rule."),
+    )
+
+    class Meta:
+        icon = "desktop"
+        label = _("SCORM module")
+        template = "blocks/scorm_module.html"
+        help_text = SCORM_PRACTICE_HELP
+
+
 class QuizBlock(blocks.StructBlock):
     """A server-graded quiz in a lesson: the lesson is completed once the quiz is passed."""
 
@@ -268,6 +319,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentBlock()
     video = VideoBlock()
     h5p_activity = H5PActivityBlock()
+    scorm_module = ScormModuleBlock()
     quiz = QuizBlock()
 
     class Meta:

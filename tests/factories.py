@@ -719,3 +719,232 @@ def administrator(**user_fields):
     user = UserFactory(is_superuser=True, is_staff=True, **user_fields)
     TOTP.activate(user, generate_totp_secret())
     return user
+
+
+# --- SCORM ------------------------------------------------------------------------------------
+# Packages as authoring tools export them (Storyline, iSpring, Rise): imsmanifest.xml at the top
+# with organisations and resources, the ADL schemas beside it, a SCO page whose script finds the
+# API by walking up its windows, calls (LMS)Initialize, reads its suspend data and location back,
+# and sets values, commits and finishes as the learner clicks.
+
+SCORM_12_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="ml.justice.traite.sco12" version="1.0"
+    xmlns="http://www.imsproject.org/xsd/imscp_rootv1p1p2"
+    xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_rootv1p2"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd
+        http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd
+        http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd">
+  <metadata>
+    <schema>ADL SCORM</schema>
+    <schemaversion>1.2</schemaversion>
+  </metadata>
+  <organizations default="ORG-TRAITE">
+    <organization identifier="ORG-TRAITE">
+      <title>{title}</title>
+      <item identifier="ITEM-1" identifierref="RES-SCO" isvisible="true">
+        <title>{title}</title>
+        <adlcp:masteryscore>80</adlcp:masteryscore>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="RES-SCO" type="webcontent" adlcp:scormtype="sco" href="{launch}">
+      <file href="{launch}"/>
+      <file href="lms/sco.js"/>
+      <file href="lms/style.css"/>
+      <file href="images/logo.png"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+
+SCORM_2004_MANIFEST = """<?xml version="1.0" encoding="UTF-8" standalone="no" ?>
+<manifest identifier="ml.justice.traite.sco2004" version="1"
+    xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+    xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3"
+    xmlns:adlseq="http://www.adlnet.org/xsd/adlseq_v1p3"
+    xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3"
+    xmlns:imsss="http://www.imsglobal.org/xsd/imsss"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd
+        http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd">
+  <metadata>
+    <schema>ADL SCORM</schema>
+    <schemaversion>{edition}</schemaversion>
+  </metadata>
+  <organizations default="ORG-TRAITE">
+    <organization identifier="ORG-TRAITE" adlseq:objectivesGlobalToSystem="false">
+      <title>{title}</title>
+      <item identifier="ITEM-1" identifierref="RES-SCO">
+        <title>{title}</title>
+        <imsss:sequencing>
+          <imsss:deliveryControls completionSetByContent="true" objectiveSetByContent="true"/>
+        </imsss:sequencing>
+      </item>
+    </organization>
+  </organizations>
+  <resources>
+    <resource identifier="RES-SCO" type="webcontent" adlcp:scormType="sco" href="{launch}">
+      <file href="{launch}"/>
+      <file href="lms/sco.js"/>
+      <dependency identifierref="RES-SHARED"/>
+    </resource>
+    <resource identifier="RES-SHARED" type="webcontent" adlcp:scormType="asset">
+      <file href="lms/style.css"/>
+      <file href="images/logo.png"/>
+    </resource>
+  </resources>
+</manifest>
+"""
+
+SCO_PAGE = """<!DOCTYPE html>
+<html lang="fr">
+<head>
+  <meta charset="utf-8">
+  <title>{title}</title>
+  <link rel="stylesheet" href="lms/style.css">
+  <script src="lms/sco.js"></script>
+</head>
+<body>
+  <img src="images/logo.png" alt="">
+  <h1>{title}</h1>
+  <p id="where">…</p>
+  <button type="button" id="next">Page suivante</button>
+  <button type="button" id="finish">Terminer le module</button>
+</body>
+</html>
+"""
+
+# One script for both versions, as the pipwerks wrapper most tools ship does it.
+SCO_SCRIPT = """
+(function () {
+  function find(win, name) {
+    var tries = 0;
+    while (!win[name] && win.parent && win.parent !== win && tries < 10) {
+      tries++;
+      win = win.parent;
+    }
+    return win[name] || null;
+  }
+  var api = find(window, "API_1484_11"), v2004 = !!api;
+  if (!api) api = find(window, "API");
+  function get(key) { return v2004 ? api.GetValue(key) : api.LMSGetValue(key); }
+  function set(key, value) {
+    return v2004 ? api.SetValue(key, value) : api.LMSSetValue(key, value);
+  }
+  function commit() { return v2004 ? api.Commit("") : api.LMSCommit(""); }
+  var LOCATION = v2004 ? "cmi.location" : "cmi.core.lesson_location";
+  var started = v2004 ? api.Initialize("") : api.LMSInitialize("");
+  var page = parseInt(get(LOCATION) || "1", 10);
+  var visited = get("cmi.suspend_data") || "";
+  function show() {
+    document.getElementById("where").textContent =
+      "Page " + page + (visited ? " — déjà vu : " + visited : "") + " — " +
+      (v2004 ? "SCORM 2004" : "SCORM 1.2") +
+      (started === "true" || started === true ? "" : " — sans LMS");
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    show();
+    document.getElementById("next").addEventListener("click", function () {
+      page += 1;
+      visited = visited ? visited + "," + page : "1," + page;
+      set(LOCATION, String(page));
+      set("cmi.suspend_data", visited);
+      if (v2004) { set("cmi.completion_status", "incomplete"); set("cmi.exit", "suspend"); }
+      else { set("cmi.core.lesson_status", "incomplete"); set("cmi.core.exit", "suspend"); }
+      commit();
+      show();
+    });
+    document.getElementById("finish").addEventListener("click", function () {
+      var score = window.SCO_SCORE || 85;
+      if (v2004) {
+        set("cmi.score.raw", String(score)); set("cmi.score.min", "0"); set("cmi.score.max", "100");
+        set("cmi.score.scaled", String(score / 100));
+        set("cmi.completion_status", "completed");
+        set("cmi.success_status", score >= 80 ? "passed" : "failed");
+        set("cmi.exit", "normal");
+      } else {
+        set("cmi.core.score.raw", String(score)); set("cmi.core.score.min", "0");
+        set("cmi.core.score.max", "100");
+        set("cmi.core.lesson_status", score >= 80 ? "passed" : "failed");
+        set("cmi.core.exit", "");
+      }
+      commit();
+      if (v2004) api.Terminate(""); else api.LMSFinish("");
+      document.getElementById("where").textContent = "Module terminé : " + score + " %";
+    });
+  });
+})();
+"""
+
+# A 1×1 PNG: the extraction checks that an image's bytes are an image.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def scorm_package_files(
+    *,
+    version: str = "1.2",
+    title: str = "La traite des personnes",
+    launch: str = "index.html",
+    edition: str = "2004 4th Edition",
+    score: int | None = None,
+    manifest: str | None = None,
+) -> dict:
+    """The entries of a SCORM package ({name: bytes}); `manifest` replaces imsmanifest.xml."""
+    template = SCORM_12_MANIFEST if version == "1.2" else SCORM_2004_MANIFEST
+    script = SCO_SCRIPT if score is None else f"window.SCO_SCORE = {score};\n{SCO_SCRIPT}"
+    schemas = (
+        ["imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "adlcp_rootv1p2.xsd"]
+        if version == "1.2"
+        else ["imscp_v1p1.xsd", "adlcp_v1p3.xsd", "adlseq_v1p3.xsd", "imsss_v1p0.xsd"]
+    )
+    files = {
+        "imsmanifest.xml": (
+            manifest or template.format(title=title, launch=launch, edition=edition)
+        ).encode(),
+        launch: SCO_PAGE.format(title=title).encode(),
+        "lms/sco.js": script.encode(),
+        "lms/style.css": b"body { font-family: sans-serif; margin: 1rem; }\n",
+        "images/logo.png": TINY_PNG,
+    }
+    for name in schemas:
+        files[name] = (
+            '<?xml version="1.0"?>\n<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            f'elementFormDefault="qualified"><!-- {name} --></xs:schema>\n'
+        ).encode()
+    return files
+
+
+def scorm_package(**kwargs) -> bytes:
+    return build_zip(scorm_package_files(**kwargs))
+
+
+def scorm_package_row(*, uploaded_by=None, title: str = "", **package_kwargs):
+    """An imported SCORM package (1.2 unless `version="2004"`)."""
+    import io
+
+    from assessments.scorm import services
+
+    return services.import_scorm_package(
+        file=io.BytesIO(scorm_package(**package_kwargs)), uploaded_by=uploaded_by, title=title
+    )
+
+
+def scorm_block(
+    package, *, completion_rule="completed", minimum_score=0, counts_for_completion=True, title=""
+) -> dict:
+    """Raw StreamField data of a SCORM module block, for a lesson body."""
+    return {
+        "type": "scorm_module",
+        "value": {
+            "title": title,
+            "package": package.pk,
+            "completion_rule": completion_rule,
+            "minimum_score": minimum_score,
+            "counts_for_completion": counts_for_completion,
+        },
+    }

@@ -91,6 +91,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "h5p_statements": NOBODY,  # the lesson holds no activity
     "h5p_state": NOBODY,
     "h5p_preview_statements": NOBODY,
+    # The launch token is the credential, never the session: a made-up one gets nothing.
+    "scorm_file": NOBODY,
+    "scorm_commit": NOBODY,
     "quiz_detail": ANY_SIGNED_IN,
     "quiz_start": ANY_SIGNED_IN,
     "quiz_attempt": B_ONLY,

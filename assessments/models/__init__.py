@@ -1,4 +1,4 @@
-"""Models of the assessments app: H5P packages and results; server-graded quizzes."""
+"""Models of the assessments app: H5P and SCORM packages and results; server-graded quizzes."""
 
 from assessments.models.h5p import (
     H5PActivity,
@@ -19,6 +19,7 @@ from assessments.models.quizzes import (
     QuestionKind,
     Quiz,
 )
+from assessments.models.scorm import ScormAttempt, ScormPackage, ScormVersion
 
 __all__ = [
     "PARTIAL_CREDIT_RULE",
@@ -35,5 +36,8 @@ __all__ = [
     "QuestionBank",
     "QuestionKind",
     "Quiz",
+    "ScormAttempt",
+    "ScormPackage",
+    "ScormVersion",
     "XAPIStatement",
 ]
