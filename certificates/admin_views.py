@@ -128,7 +128,7 @@ def certificate_pdf(request, certificate_id: int):
     stays, and so does its file)."""
     _require(request, "view_certificate")
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=certificate_id)
-    return pdf_response(certificate, user=request.user)
+    return pdf_response(request, certificate)
 
 
 def certificate_revoke(request, certificate_id: int):

@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404
@@ -9,9 +11,12 @@ from django.views.decorators.http import require_GET
 
 from certificates.codes import grouped, normalise
 from certificates.models import Certificate
+from certificates.pdf import RENDERER_INSTALL_COMMAND, PdfRendererMissing
 from certificates.services import request_pdf
 from config.private_files import private_file_response
 from courses.models import CoursePage
+
+logger = logging.getLogger(__name__)
 
 # Verification lookups per visitor address and window: enough for a clerk checking a pile of
 # certificates, far too few to guess codes (and a code has 140 random bits anyway).
@@ -106,10 +111,28 @@ def my_certificates(request):
     return render(request, "certificates/my_certificates.html", {"items": items})
 
 
-def pdf_response(certificate: Certificate, *, user):
-    """The certificate's PDF (rendered now when missing), for a view that checked the reader."""
+# How long the « PDF not ready » page asks the reader (and their browser) to wait.
+PDF_RETRY_AFTER_SECONDS = 600
+
+
+def pdf_response(request, certificate: Certificate):
+    """The certificate's PDF (rendered now when missing), for a view that checked the reader.
+    On a machine where the renderer cannot run (Pango missing), a page saying the PDF is being
+    prepared instead of a server error: the certificate is valid already, and the sweep of
+    missing PDFs renders it once the library is installed."""
     if not certificate.revoked_at:
-        certificate = request_pdf(certificate=certificate, user=user)
+        try:
+            certificate = request_pdf(certificate=certificate, user=request.user)
+        except PdfRendererMissing as error:
+            logger.error("Certificate %s: its PDF cannot be rendered: %s", certificate.pk, error)
+            response = render(
+                request,
+                "certificates/pdf_not_ready.html",
+                {"certificate": certificate, "install_command": RENDERER_INSTALL_COMMAND},
+                status=503,
+            )
+            response["Retry-After"] = str(PDF_RETRY_AFTER_SECONDS)
+            return response
     if not certificate.pdf or not certificate.pdf.storage.exists(certificate.pdf.name):
         raise Http404  # a revoked certificate is not rendered again
     return private_file_response(
@@ -128,4 +151,4 @@ def download(request, certificate_id: int):
     certificate = get_object_or_404(Certificate.objects.visible_to(request.user), pk=certificate_id)
     if certificate.revoked_at:
         return render(request, "certificates/download_revoked.html", status=404)
-    return pdf_response(certificate, user=request.user)
+    return pdf_response(request, certificate)

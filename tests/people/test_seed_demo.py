@@ -1,12 +1,10 @@
-import importlib.abc
-import sys
-
 import pytest
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.management import call_command
 
 from people.models import User
+from tests.pango import without_pango
 
 pytestmark = pytest.mark.django_db
 
@@ -46,24 +44,9 @@ def test_demo_privileged_accounts_get_totp_and_recovery_codes_learners_do_not():
             assert kinds == set()
 
 
-class _NoPango(importlib.abc.MetaPathFinder):
-    """WeasyPrint on a machine without Pango: importing it raises the OSError its loader
-    raises (cffi's dlopen), before any of its code can be used."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name == "weasyprint" or name.startswith("weasyprint."):
-            raise OSError(
-                "cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared "
-                "object file: No such file or directory"
-            )
-        return None
-
-
 @pytest.fixture
 def renderer_missing(monkeypatch):
-    for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setattr(sys, "meta_path", [_NoPango(), *sys.meta_path])
+    without_pango(monkeypatch)
 
 
 def test_seed_demo_without_the_pdf_renderer_says_what_to_install_and_seeds_everything(
