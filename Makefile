@@ -58,9 +58,12 @@ run: install messages migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The suite runs on every core (pytest-xdist; TEST_WORKERS=0 runs it in one process): each
+# worker has its own test database and Redis databases (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: PREREQUISITES_FOR = --tests
 test: install messages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 worker: install messages
 	$(BIN)/celery -A config worker --beat --loglevel=info
