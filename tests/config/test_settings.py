@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -14,6 +15,8 @@ PRODUCTION_ENV = {
     "DJANGO_SECURE_COOKIES": "1",
     # The public address in the certificates' QR codes and the e-mails (formation.W001).
     "WAGTAILADMIN_BASE_URL": "https://formation.example.ml",
+    # A cache shared by the processes (formation.W002); the check does not connect to it.
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -21,7 +24,8 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith("DJANGO_") and k != "WAGTAILADMIN_BASE_URL"
+        if not k.startswith(("DJANGO_", "AWS_"))
+        and k not in ("WAGTAILADMIN_BASE_URL", "CACHE_URL", "STORAGE_URL", "APP_SERVERS")
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -112,3 +116,76 @@ def test_the_client_address_header_is_read_from_the_environment():
         result = _manage("shell", "-c", code, env=env)
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout.strip().splitlines()[-1] == expected
+
+
+# --- What one process or one server keeps to itself (config/checks.py) -------------------------
+
+SEVERAL = ["10.0.0.11:8000", "10.0.0.12:8000"]
+BUCKETS = {
+    "access_key": "KEY",
+    "secret_key": "SECRET",
+    "endpoint_url": "http://127.0.0.1:8333",
+    "region_name": "us-east-1",
+    "bucket_name": "formation-media",
+    "private_bucket_name": "formation-private",
+}
+
+
+def _ids(messages) -> set[str]:
+    return {message.id for message in messages}
+
+
+def test_check_deploy_warns_about_a_cache_in_each_processs_memory(settings):
+    from config.checks import check_shared_cache
+
+    settings.DEBUG = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert _ids(check_shared_cache()) == {"formation.W002"}
+    assert "CACHE_URL" in check_shared_cache()[0].hint
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    assert check_shared_cache() == []
+    settings.DEBUG = True  # development, one process
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert check_shared_cache() == []
+
+
+# The check reads the engine only; the connection is left as it is.
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_check_deploy_warns_about_local_disk_and_sqlite_with_several_app_servers(settings):
+    from config.checks import check_storage_shared_by_app_servers as check
+
+    settings.DEBUG = False
+    settings.DATABASES = {**settings.DATABASES, "default": {"ENGINE": "django.db.backends.sqlite3"}}
+    settings.APP_SERVERS = SEVERAL
+    warnings = check()
+    assert _ids(warnings) == {"formation.W003", "formation.W004"}
+    assert "media and private files are on this server's disk" in warnings[0].msg
+    # One app server on the local disk and SQLite is the embedded default's deployment.
+    settings.APP_SERVERS = ["127.0.0.1:8000"]
+    assert check() == []
+
+
+# The check reads the engine only; the connection is left as it is.
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_check_deploy_is_quiet_with_several_app_servers_on_shared_services(settings):
+    from config.checks import check_storage_shared_by_app_servers as check
+    from config.storage_settings import s3_storages
+
+    settings.DEBUG = False
+    settings.APP_SERVERS = SEVERAL
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "default": {**settings.DATABASES["default"], "ENGINE": "django.db.backends.postgresql"},
+    }
+    settings.STORAGES = {**settings.STORAGES, **s3_storages(BUCKETS)}
+    assert check() == []
+    # Only the private files left on the disk: still one warning, naming them.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "config.private_files.PrivateFileSystemStorage",
+            "OPTIONS": {"location": "/tmp/private", "base_url": None},
+        },
+    }
+    assert [w.id for w in check()] == ["formation.W003"]
+    assert "the private files are on" in check()[0].msg
