@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 SCRIPT = settings.BASE_DIR / "bin" / "check-prerequisites"
-TOOLS = ["sh", "grep", "id", "ldconfig", "node", "npm", "xgettext", "chromium"]
+TOOLS = ["sh", "grep", "id", "ldconfig", "node", "npm", "xgettext", "chromium", "nginx"]
 
 
 def _tool(name: str) -> str | None:
@@ -126,13 +126,13 @@ def test_a_python_older_than_311_is_refused(machine):
 
 
 def test_for_the_tests_it_names_what_skipped_tests_need(machine):
-    for name in ["xgettext", "chromium"]:
+    for name in ["xgettext", "chromium", "nginx"]:
         if (machine / name).is_symlink():
             (machine / name).unlink()
     _not_root(machine)
     result = _run(machine, "--tests")
     assert result.returncode == 0
-    assert "apt-get install -y gettext chromium" in result.stderr
+    assert "apt-get install -y gettext chromium nginx" in result.stderr
 
 
 @pytest.mark.parametrize(
