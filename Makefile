@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := config.settings
-MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* site/static/scorm-again site/static/scorm-again/* staticfiles/* media/* tests/* bench/*
+MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* site/static/scorm-again site/static/scorm-again/* site/static/workbox site/static/workbox/* staticfiles/* media/* tests/* bench/*
 
 .PHONY: prerequisites run test install messages translations migrate worker lint format bench bench-certificates clean
 
@@ -39,7 +39,19 @@ $(H5P_PLAYER)/.installed: package.json package-lock.json | prerequisites
 		node_modules/scorm-again/LICENSE $(SCORM_RUNTIME)/
 	touch $@
 
-install: prerequisites $(VENV)/.installed $(H5P_PLAYER)/.installed
+# The service worker's Workbox modules come from npm too (package-lock.json pins them): their
+# browser builds are copied into the static files at install time, served by us (config/pwa.py
+# serves /sw.js, which loads them), never committed, never from a CDN.
+WORKBOX := site/static/workbox
+$(WORKBOX)/.installed: $(H5P_PLAYER)/.installed
+	rm -rf $(WORKBOX)
+	mkdir -p $(WORKBOX)
+	cp node_modules/workbox-sw/build/workbox-sw.js $(WORKBOX)/
+	for module in core routing strategies precaching; do \
+		cp node_modules/workbox-$$module/build/workbox-$$module.prod.js $(WORKBOX)/; done
+	touch $@
+
+install: prerequisites $(VENV)/.installed $(H5P_PLAYER)/.installed $(WORKBOX)/.installed
 
 # Compiled translations are built here, never committed (Babel needs no system gettext).
 messages: install
@@ -88,4 +100,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(H5P_PLAYER) $(SCORM_RUNTIME)
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules $(H5P_PLAYER) $(SCORM_RUNTIME) $(WORKBOX)

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "config.pwa.offline_settings",
             ],
         },
     },
@@ -361,6 +362,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "frame-src": ["'self'"],
         "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -406,3 +408,13 @@ LOGGING = {
 
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+
+# --- Offline (installable site, service worker, module downloads; config/pwa.py) -------------
+# The kill switch: off, the site serves a service worker that removes itself and its caches,
+# and every page unregisters any worker it finds. Pages work the same, online only.
+OFFLINE_ENABLED = env.bool("DJANGO_OFFLINE_ENABLED", default=True)
+# The release the worker's caches are named after (a new one replaces the old caches). Empty:
+# a digest of the worker's code and of the static files it keeps, computed at start.
+OFFLINE_RELEASE = env.str("DJANGO_RELEASE", default="")
+# A module download leaves out documents and videos larger than this (the learner sees which).
+OFFLINE_DOCUMENT_MAX_MB = env.float("OFFLINE_DOCUMENT_MAX_MB", default=5)

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
+from config import pwa
 from config.health import healthz
 from config.storage import serve_media
 from config.views import ceiling
@@ -15,6 +17,9 @@ from people import views as people_views
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # The installable site: its manifest and its service worker, at the root (scope: the site).
+    path("manifest.webmanifest", pwa.web_manifest, name="web_manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("bench/ceiling/", ceiling, name="bench_ceiling"),
     # One way in (people/signin.py): Wagtail's own sign-in and password-reset pages lead to
     # allauth's, which ask for the second factor.
@@ -36,7 +41,12 @@ urlpatterns += i18n_patterns(
     path("accounts/profile/", people_views.profile, name="profile"),
     path("accounts/2fa/totp/activate/", signin.activate_totp, name="mfa_activate_totp"),
     path("_util/login/", signin.ToAllauth.as_view(), name="wagtailcore_login"),
+    # Signing out also clears what the site kept on the phone (Clear-Site-Data).
+    path("accounts/logout/", pwa.logout, name="account_logout"),
     path("accounts/", include("allauth.urls")),
+    path(_("install/"), pwa.install, name="install_app"),
+    path(_("offline/"), pwa.offline_page, name="offline_page"),
+    path("", include("assessments.offline.urls")),
     path("manager/", include("people.manager.urls")),
     path("manager/", include("courses.manager.urls")),
     path("", include("courses.urls")),

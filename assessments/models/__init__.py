@@ -6,6 +6,7 @@ from assessments.models.h5p import (
     H5PUserState,
     XAPIStatement,
 )
+from assessments.models.offline import OfflineAction, OfflineActionKind, OfflineActionStatus
 from assessments.models.quizzes import (
     PARTIAL_CREDIT_RULE,
     Answer,
@@ -32,6 +33,9 @@ __all__ = [
     "H5PActivity",
     "H5PLibrary",
     "H5PUserState",
+    "OfflineAction",
+    "OfflineActionKind",
+    "OfflineActionStatus",
     "Question",
     "QuestionBank",
     "QuestionKind",

@@ -14,6 +14,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -202,6 +203,7 @@ QUIZ_SETTINGS = (
     "min_delay",
     "time_limit_minutes",
     "feedback",
+    "offline_allowed",
 )
 
 
@@ -291,6 +293,15 @@ class Quiz(TranslatableMixin, models.Model):
         choices=FeedbackPolicy.choices,
         default=FeedbackPolicy.FULL,
     )
+    offline_allowed = models.BooleanField(
+        _("may be taken offline"),
+        default=False,
+        help_text=_(
+            "Tick to let learners who downloaded the module answer on their phone without a "
+            "connection: the answers are sent and graded on the server when the connection "
+            "returns (the answer key never goes to the phone). Not for time-limited quizzes."
+        ),
+    )
 
     objects = OriginalsQuerySet.as_manager()
     base_form_class = QuizAdminForm
@@ -322,6 +333,7 @@ class Quiz(TranslatableMixin, models.Model):
                     [FieldPanel("min_delay"), FieldPanel("time_limit_minutes")],
                 ),
                 FieldPanel("feedback"),
+                FieldPanel("offline_allowed"),
             ],
             heading=_("Rules"),
         ),
@@ -330,9 +342,30 @@ class Quiz(TranslatableMixin, models.Model):
     class Meta(TranslatableMixin.Meta):
         verbose_name = _("quiz")
         verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(offline_allowed=False)
+                | Q(time_limit_minutes__isnull=True)
+                | Q(time_limit_minutes=0),
+                name="offline_quiz_has_no_time_limit",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.offline_allowed and self.time_limit_minutes:
+            # Offline, the server cannot hold a time limit: it only sees the answers later.
+            raise ValidationError(
+                {
+                    "offline_allowed": _(
+                        "A time-limited quiz cannot be taken offline: remove the time limit or "
+                        "untick this box."
+                    )
+                }
+            )
 
 
 class AttemptStatus(models.TextChoices):

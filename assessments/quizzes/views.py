@@ -200,6 +200,7 @@ def attempt_page(request, quiz_id: int, attempt_id: int):
             "counter_texts": {n: _counter(n, total, placeholder=True) for n in ("0", "1", "2")},
             "confirm_texts": {n: _unanswered_text(n, placeholder=True) for n in ("1", "2")},
             "language_urls": _language_urls(quiz, "quiz_attempt", attempt.pk),
+            "rules_offline": original.offline_allowed,
         },
     )
 

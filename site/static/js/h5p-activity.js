@@ -91,6 +91,11 @@
         // The server's refusal says why (not enrolled, lesson locked…); otherwise the network.
         if (error.status >= 400 && error.status < 500 && error.message) {
           player.status.textContent = error.message;
+        } else if (!error.status && window.OfflineQueue) {
+          // No connection: the result waits on the phone (offline.js) and is sent later.
+          var lesson = Number((player.statementsUrl.match(/\/lessons\/(\d+)\//) || [])[1]);
+          window.OfflineQueue.add("h5p_statement", { lesson: lesson, statement: statement });
+          say(player, "queued");
         } else {
           say(player, "error");
         }
