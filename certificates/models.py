@@ -409,3 +409,24 @@ class RegisterExport(models.Model):
         return (
             f"{self.requested_by} — {self.get_format_display()} — {self.created_at:%d/%m/%Y %H:%M}"
         )
+
+
+class RegisterVersion(models.Model):
+    """One row whose token changes with every write to a fact the register counts.
+
+    Database triggers (migration 0008) give it a new random token on each insert, update or
+    delete of certificates, attendances, training sessions, memberships, institutions' regions
+    and people's profession or sex — whatever wrote it (a service, the admin, a bulk load), in
+    the writer's own transaction. The dashboard's aggregates are kept in the cache under this
+    token (`certificates/register/summary.py`): a reader sees a new token only once the change
+    is committed, and never finds figures computed before it. Random rather than counted, so
+    a rolled-back transaction cannot bring back a token already used for other data."""
+
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("register version")
+        verbose_name_plural = _("register versions")
+
+    def __str__(self) -> str:
+        return self.token

@@ -185,4 +185,5 @@ def _send_reminder_email(certificate: Certificate, *, days_left: int) -> None:
 
 # The register's tasks live beside the register; importing them here registers them with the
 # worker (Celery discovers `<app>.tasks` modules only).
+from certificates.register import summary as register_summary  # noqa: E402, F401
 from certificates.register import tasks as register_tasks  # noqa: E402, F401

@@ -91,6 +91,9 @@ MIDDLEWARE = [
     "people.middleware.AdminModelAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+# `make bench` only: each response says the CPU time and SQL queries it cost (config/bench_timing.py).
+if env.bool("DJANGO_BENCH_TIMING", default=False):
+    MIDDLEWARE.insert(0, "config.bench_timing.BenchTimingMiddleware")
 
 # Several app servers behind one proxy: each names itself in an `X-Served-By` header (empty: none).
 SERVED_BY = env.str("DJANGO_SERVED_BY", default="")
@@ -241,6 +244,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "certificates.fail_stalled_register_exports",
         "schedule": 600,
     },
+    # The committee's dashboard computed after a change of the facts it counts (within a
+    # minute; cheap when nothing changed): certificates/register/summary.py.
+    "register-warm-dashboard": {"task": "certificates.warm_register_dashboard", "schedule": 60},
     # Assignments: learner reminders (7 days, 1 day before, weekly when overdue; one per
     # threshold) every morning, and the managers' weekly digest on Monday mornings.
     "assignment-reminders": {

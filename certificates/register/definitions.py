@@ -119,37 +119,48 @@ def definitions() -> list[tuple[str, str]]:
 def figure_phrase(measure: str, count: int) -> str:
     """A figure said in words, e.g. « 7 personnes formées »: how a link to the people behind a
     figure is named (a bare « 7 » tells a screen reader nothing)."""
+    # The dashboard names a thousand links: only the measure's own phrase is translated.
+    return _FIGURE_PHRASES[measure](count) % {"count": count}
+
+
+def _phrases():
     from django.utils.translation import ngettext
 
-    phrases = {
-        "people": ngettext(
+    return {
+        "people": lambda count: ngettext(
             "%(count)s person in the register", "%(count)s people in the register", count
         ),
-        "trained": ngettext("%(count)s person trained", "%(count)s people trained", count),
-        "trained_online": ngettext(
+        "trained": lambda count: ngettext(
+            "%(count)s person trained", "%(count)s people trained", count
+        ),
+        "trained_online": lambda count: ngettext(
             "%(count)s person trained by e-learning",
             "%(count)s people trained by e-learning",
             count,
         ),
-        "trained_in_person": ngettext(
+        "trained_in_person": lambda count: ngettext(
             "%(count)s person trained in person", "%(count)s people trained in person", count
         ),
-        "issued": ngettext("%(count)s certificate issued", "%(count)s certificates issued", count),
-        "certified": ngettext(
+        "issued": lambda count: ngettext(
+            "%(count)s certificate issued", "%(count)s certificates issued", count
+        ),
+        "certified": lambda count: ngettext(
             "%(count)s person currently certified", "%(count)s people currently certified", count
         ),
-        "expiring": ngettext(
+        "expiring": lambda count: ngettext(
             "%(count)s person whose certificate expires within 90 days",
             "%(count)s people whose certificate expires within 90 days",
             count,
         ),
-        "lapsed": ngettext(
+        "lapsed": lambda count: ngettext(
             "%(count)s person whose certificate has lapsed",
             "%(count)s people whose certificate has lapsed",
             count,
         ),
     }
-    return phrases[measure] % {"count": count}
+
+
+_FIGURE_PHRASES = _phrases()
 
 
 def link_label(measure: str, count: int, row: str = "") -> str:

@@ -365,14 +365,17 @@ def course_titles(course_ids) -> dict[int, str]:
 
 
 def dashboard(*, scope: Scope, period: Period, filters: Filters, today: datetime.date) -> Dashboard:
-    """Headline figures and breakdowns: one aggregate query and four label lookups."""
+    """Headline figures and breakdowns: the version token, the aggregate query (unless the
+    cache holds its rows for this state of the facts) and four label lookups."""
     from django.utils.translation import gettext as _
 
+    from certificates.register import summary
     from people.choices import Profession, Sex
     from people.models import Region
 
     filters = Filters(**{**filters.__dict__, "q": "", "measure": ""})
-    cube, courses = _aggregates(_Sql(scope=scope, period=period, filters=filters, today=today))
+    # Computed once per state of the facts (certificates/register/summary.py).
+    cube, courses = summary.aggregates(scope=scope, period=period, filters=filters, today=today)
 
     totals = Figures()
     groups: dict[str, dict] = {name: {} for name in DIMENSIONS}
