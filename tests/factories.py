@@ -816,20 +816,19 @@ SCO_PAGE = """<!DOCTYPE html>
 </html>
 """
 
-# One script for both versions, as the pipwerks wrapper most tools ship does it.
+# One script for both versions, as the pipwerks wrapper most tools ship does it: one walk up the
+# windows, stopping at the first that holds either API (the page's own, here).
 SCO_SCRIPT = """
 (function () {
-  function find(win, name) {
-    var tries = 0;
-    while (!win[name] && win.parent && win.parent !== win && tries < 10) {
-      tries++;
-      win = win.parent;
-    }
-    return win[name] || null;
+  var win = window, tries = 0;
+  while (!win.API && !win.API_1484_11 && win.parent && win.parent !== win && tries < 10) {
+    tries++;
+    win = win.parent;
   }
-  var api = find(window, "API_1484_11"), v2004 = !!api;
-  if (!api) api = find(window, "API");
-  function get(key) { return v2004 ? api.GetValue(key) : api.LMSGetValue(key); }
+  var v2004 = !!win.API_1484_11, api = win.API_1484_11 || win.API;
+  function get(key) {
+    return v2004 ? api.GetValue(key) : api.LMSGetValue(key);
+  }
   function set(key, value) {
     return v2004 ? api.SetValue(key, value) : api.LMSSetValue(key, value);
   }

@@ -15,8 +15,12 @@
     }
     var data = event.data;
     if (!player || event.origin !== "null" || data === null || typeof data !== "object") return;
-    var key = { "scorm:saved": data.met ? "met" : "saved", "scorm:finished": "finished" }[data.type];
-    if (key) player.status.textContent = player.button.getAttribute("data-msg-" + key) || "";
+    if (data.type === "scorm:saved" && data.met === true) player.met = true;
+    // Once the module's rule is met, that is what the learner is told, closing it included.
+    var key = player.met ? "met" : { "scorm:saved": "saved", "scorm:finished": "finished" }[data.type];
+    if (key && data.type !== "scorm:refused") {
+      player.status.textContent = player.button.getAttribute("data-msg-" + key) || "";
+    }
     if (data.type === "scorm:refused" && typeof data.error === "string") {
       player.status.textContent = data.error.slice(0, 300);
     }
@@ -30,7 +34,9 @@
     frame.setAttribute("referrerpolicy", "no-referrer");
     frame.setAttribute("allow", "fullscreen");
     frame.src = button.getAttribute("data-launch-url");
-    players.push({ button: button, frame: frame, status: section.querySelector("[data-scorm-status]") });
+    players.push({
+      button: button, frame: frame, met: false, status: section.querySelector("[data-scorm-status]")
+    });
     section.querySelector("[data-scorm-frame]").appendChild(frame);
     button.parentNode.hidden = true;
     frame.focus();
