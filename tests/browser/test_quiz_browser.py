@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from assessments.models import Attempt, Choice
+from assessments.models import Attempt
 from courses import services as course_services
+from tests.browser.phone import answer_quiz
 from tests.factories import UserFactory, course_with_lessons, quiz_with_questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,22 +33,6 @@ def _sign_in(page, live_server, user):
             }
         ]
     )
-
-
-def _answer(page, *, right: bool):
-    """Tick each question's right (or a wrong) choice, found by its opaque key server-side."""
-    for fieldset in page.locator("fieldset[data-question]").all():
-        keys = [
-            radio.get_attribute("value") for radio in fieldset.locator("input[type=radio]").all()
-        ]
-        correct = {
-            str(key)
-            for key in Choice.objects.filter(key__in=keys, is_correct=True).values_list(
-                "key", flat=True
-            )
-        }
-        key = next(k for k in keys if (k in correct) == right)
-        fieldset.locator(f"input[value='{key}']").check()
 
 
 def test_learner_fails_the_module_assessment_waits_and_passes_and_the_module_completes(
@@ -74,7 +59,7 @@ def test_learner_fails_the_module_assessment_waits_and_passes_and_the_module_com
     page.get_by_role("button", name="Commencer l’évaluation").click()
     page.set_viewport_size({"width": 390, "height": 900})
     page.screenshot(path=str(screenshot_dir / "quiz-attempt-390.png"), full_page=True)
-    _answer(page, right=False)
+    answer_quiz(page, right=False)
     expect(page.get_by_text("Réponse enregistrée.")).to_be_visible()  # saved as it changes
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.get_by_text("Évaluation non réussie")).to_be_visible()
@@ -86,7 +71,7 @@ def test_learner_fails_the_module_assessment_waits_and_passes_and_the_module_com
     time.sleep(DELAY + 0.5)
     page.get_by_role("link", name="Retour à l’évaluation").click()
     page.get_by_role("button", name="Réessayer").click()
-    _answer(page, right=True)
+    answer_quiz(page, right=True)
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.get_by_text("Votre note : 100 %")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 900})

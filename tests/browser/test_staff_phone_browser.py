@@ -5,7 +5,6 @@ on a desktop (1366 px) shows more than two of four modules; on a phone the chart
 register are drawn for the width and the filters fold behind a summary line."""
 
 import datetime
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -15,6 +14,7 @@ from certificates.models import RegisterExport
 from courses import assignments, services
 from people.choices import MembershipStatus
 from people.models import Cohort, Membership, RosterImport, RosterImportStatus
+from tests.browser.phone import DESKTOP, PHONE, fits, watch_hosts
 from tests.clients import sign_in_browser
 from tests.factories import (
     CertificateFactory,
@@ -30,52 +30,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1366, "height": 768}
-
 MODULE_TITLES = [
     "Module 1 : Le cadre juridique de la lutte contre la traite des personnes",
     "Module 2 : Identification des victimes et orientation vers les services de protection",
     "Module 3 : Enquête financière et saisie des avoirs criminels",
     "Module 4 : Coopération judiciaire internationale et entraide",
 ]
-
-
-def _watch_hosts(page, live_server) -> list[str]:
-    """Every request the page makes to a host other than the live server's."""
-    own = urlsplit(live_server.url).netloc
-    elsewhere: list[str] = []
-
-    def record(request):
-        parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != own:
-            elsewhere.append(request.url)
-
-    page.context.on("request", record)
-    return elsewhere
-
-
-def _fits(page, path: str, screenshot_dir, name: str) -> None:
-    """Open `path`; the page must not be wider than the screen, and every box that scrolls
-    sideways must be reachable with the keyboard and named."""
-    response = page.goto(path)
-    assert response is not None and response.status == 200, path
-    widths = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth,"
-        " client: document.documentElement.clientWidth})"
-    )
-    page.screenshot(path=str(screenshot_dir / f"{name}.png"), full_page=True)
-    assert widths["scroll"] <= widths["client"], f"{path}: {widths['scroll']} px wide"
-    unreachable = page.evaluate(
-        """() => [...document.querySelectorAll('main *')].filter(el => {
-            const style = getComputedStyle(el);
-            return ['auto', 'scroll'].includes(style.overflowX)
-                && el.scrollWidth > el.clientWidth
-                && !(el.tabIndex >= 0 && (el.getAttribute('aria-label')
-                     || el.getAttribute('aria-labelledby')));
-        }).map(el => el.outerHTML.slice(0, 120))"""
-    )
-    assert unreachable == [], f"{path}: scroll boxes without focus or name: {unreachable}"
 
 
 def _manager_world():
@@ -154,7 +114,7 @@ def _manager_world():
 
 def test_every_manager_page_fits_a_phone_and_stays_on_our_host(page, live_server, screenshot_dir):
     world = _manager_world()
-    elsewhere = _watch_hosts(page, live_server)
+    elsewhere = watch_hosts(page, live_server)
     sign_in_browser(page, live_server, world["manager"])
     page.set_viewport_size(PHONE)
     cohort, assignment = world["cohort"], world["assignment"]
@@ -174,7 +134,7 @@ def test_every_manager_page_fits_a_phone_and_stays_on_our_host(page, live_server
         "import-status": f"/fr/manager/import/{world['done'].pk}/status/",
     }
     for name, path in pages.items():
-        _fits(page, path, screenshot_dir, f"manager-{name}-360")
+        fits(page, path, screenshot_dir, f"manager-{name}-360")
     assert elsewhere == []
 
 
@@ -254,7 +214,7 @@ def _register_world():
 
 def test_every_register_page_fits_a_phone_and_stays_on_our_host(page, live_server, screenshot_dir):
     member, export = _register_world()
-    elsewhere = _watch_hosts(page, live_server)
+    elsewhere = watch_hosts(page, live_server)
     sign_in_browser(page, live_server, member)
     page.set_viewport_size(PHONE)
     year = timezone.localdate().year
@@ -265,11 +225,11 @@ def test_every_register_page_fits_a_phone_and_stays_on_our_host(page, live_serve
         "people-trained": f"/fr/registre/personnes/?period=calendar&year={year}&measure=trained",
         "export-status": f"/fr/registre/exports/{export.pk}/",
     }.items():
-        _fits(page, path, screenshot_dir, f"register-{name}-360")
+        fits(page, path, screenshot_dir, f"register-{name}-360")
     page.goto("/fr/registre/")
     page.get_by_role("button", name="Page imprimable").click()
     page.wait_for_url("**/imprimer/**")
-    _fits(page, page.url.split(live_server.url, 1)[1], screenshot_dir, "register-print-360")
+    fits(page, page.url.split(live_server.url, 1)[1], screenshot_dir, "register-print-360")
     assert elsewhere == []
 
 

@@ -83,11 +83,14 @@ workbox.routing.registerRoute(
     });
   }
 );
-// A form posted without a connection (offline.js queues the ones it knows first).
+// A form posted without a connection (offline.js queues the ones it knows first). No time
+// limit here: a form that was sent may take the server a while (the quiz answer that finishes a
+// course renders the certificate), and « no connection » would then hide what was saved.
+var posts = new workbox.strategies.NetworkOnly();
 workbox.routing.registerRoute(
   function (options) { return options.request.mode === "navigate"; },
   function (options) {
-    return pages.handle(options).catch(function () { return offlinePage(options.request.url); });
+    return posts.handle(options).catch(function () { return offlinePage(options.request.url); });
   },
   "POST"
 );
