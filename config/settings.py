@@ -201,6 +201,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # more than one, `check --deploy` warns about what one server keeps to itself (local-disk
 # media, a cache in its memory, SQLite).
 APP_SERVERS = env.list("APP_SERVERS", default=[])
+# Where `manage.py backup` makes its dated folders (config/backup.py); another disk or machine.
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "backups")
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # --- Mail --------------------------------------------------------------------------------------
