@@ -22,6 +22,32 @@ def pytest_report_header(config):
 _rows_from_migrations: list[str] = []
 
 
+def _redis_db_for_worker(url: str, worker: int) -> str:
+    """The same Redis server, another database: two below the configured one per worker."""
+    base, _, db = url.rstrip("/").rpartition("/")
+    return f"{base}/{(int(db) - 2 * worker) % 16}" if db.isdigit() else url
+
+
+def pytest_configure(config):
+    # pytest-xdist (`make test` runs on every core): each worker gets its own test database
+    # (pytest-django adds _gw0, _gw1) and, here, its own Redis databases, so one worker's
+    # cache.clear() or Celery worker never touches another's.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or worker == "gw0":
+        return
+    from django.conf import settings
+
+    index = int(worker[2:])
+    for alias in settings.CACHES.values():
+        if alias["BACKEND"].endswith("RedisCache"):
+            alias["LOCATION"] = _redis_db_for_worker(alias["LOCATION"], index)
+    if settings.CELERY_BROKER_URL:
+        settings.CELERY_BROKER_URL = _redis_db_for_worker(settings.CELERY_BROKER_URL, index)
+        settings.CELERY_RESULT_BACKEND = settings.CELERY_BROKER_URL
+        celery_app.conf.broker_url = settings.CELERY_BROKER_URL
+        celery_app.conf.result_backend = settings.CELERY_BROKER_URL
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ci_runs_on_postgresql(request, django_db_setup, django_db_blocker):
     # CI must exercise the real database; a silent fall-back to SQLite would hide bugs.
