@@ -1,6 +1,7 @@
 """H5P: shared libraries, uploaded activities (packages), learners' xAPI statements and saved state.
 
-Files live in the default storage (MEDIA_ROOT, S3 later) under content-hash paths:
+Files live in the default storage (MEDIA_ROOT, or the media bucket: config/storage.py) under
+content-hash paths:
 `h5p/libraries/<hash>/…` for a library version, `h5p/content/<hash>/…` for a package's content.
 The lesson a statement or a state belongs to is a plain `wagtailcore.Page` foreign key, so these
 migrations never depend on the course pages' own.
