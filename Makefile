@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := config.settings
 MAKEMESSAGES_IGNORE := .venv/* node_modules node_modules/* site/static/h5p site/static/h5p/* site/static/scorm-again site/static/scorm-again/* site/static/workbox site/static/workbox/* staticfiles/* media/* tests/* bench/*
 
-.PHONY: prerequisites run test install messages translations migrate worker lint format bench bench-certificates clean
+.PHONY: prerequisites run test install messages translations migrate worker lint format bench bench-profile bench-certificates clean
 
 # System packages pip and npm cannot bring (Python's venv, Node.js, Pango): installed when run
 # as root with apt-get, otherwise make stops here with the command to run. `make test` also
@@ -85,6 +85,11 @@ worker: install messages
 # the same run, at 1,000 and 50,000 people. Report: bench/results.md and bench/results.json.
 bench: install messages
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# pyinstrument profiles of one request of each hot endpoint at 50,000 people, as text:
+# bench/profiles/*.txt (BENCH_ARGS="--only lesson,xapi" for some of them).
+bench-profile: install messages
+	$(BIN)/python bench/run.py --profile-only --sizes 50000 $(BENCH_ARGS)
 
 # Issue and render 1,000 certificates through a real Celery worker (PostgreSQL and Redis on
 # 127.0.0.1; its own database and Redis database). Figures: bench/results-certificates.md.

@@ -3,6 +3,7 @@
     python bench/fixtures.py prepare PLAN.json    # sessions, attempts, the H5P lesson; the plan
     python bench/fixtures.py integrity PLAN.json STATE.json...   # database vs what locust sent
     python bench/fixtures.py queries PLAN.json OUT.json [--dashboard-timing]
+    python bench/fixtures.py profile PLAN.json FOLDER [name...]   # pyinstrument, one request
 
 `prepare` signs in the bench's people by creating their sessions in the database as Django and
 allauth record them (a password sign-in, plus the TOTP step for the committee member and the
@@ -119,6 +120,7 @@ def prepare(plan_path: str, users: int) -> None:
             entry["attempt"] = {
                 "id": attempt.pk,
                 "save_url": reverse("quiz_autosave", args=[save_quiz.pk, attempt.pk]),
+                "page_url": reverse("quiz_attempt", args=[save_quiz.pk, attempt.pk]),
                 "questions": {str(item["q"]): item["c"] for item in attempt.layout},
             }
         learners.append(entry)
@@ -281,6 +283,8 @@ def queries(plan_path: str, out_path: str, dashboard_timing: bool) -> None:
         "ceiling": (None, plan["ceiling_url"]),
         "catalogue (anonymous)": (None, plan["catalogue_url"]),
         "lesson page": (learner["session"], plan["lesson_url"]),
+        "lesson page (anonymous)": (None, plan["lesson_url"]),
+        "quiz page during an attempt": (learner["session"], learner["attempt"]["page_url"]),
         "Ma formation": (learner["session"], plan["my_training_url"]),
         "certificate verification": (None, plan["verify_urls"][0]),
         "manager progress matrix": (plan["manager_session"], plan["matrix_url"]),
@@ -333,7 +337,100 @@ def queries(plan_path: str, out_path: str, dashboard_timing: bool) -> None:
             times.append((time.perf_counter() - started_at) * 1000)
         results["committee dashboard"]["server_ms_median_of_7"] = statistics.median(times)
         results["committee dashboard"]["server_ms_all"] = [round(t, 1) for t in times]
+        # The first request after a change of the facts computes the aggregates again
+        # (certificates/register/summary.py): a write the triggers see, changing nothing.
+        cold = []
+        for _ in range(3):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE people_institution SET region_id = region_id "
+                    "WHERE id = (SELECT MIN(id) FROM people_institution)"
+                )
+            started_at = time.perf_counter()
+            c.get(plan["dashboard_url"])
+            cold.append((time.perf_counter() - started_at) * 1000)
+        results["committee dashboard"]["server_ms_after_change"] = [round(t, 1) for t in cold]
     Path(out_path).write_text(json.dumps(results), encoding="utf-8")
+
+
+# The hot endpoints profiled by `make bench-profile` (file name, endpoint).
+PROFILED = {
+    "ceiling": "ceiling",
+    "lesson": "lesson page",
+    "lesson-anon": "lesson page (anonymous)",
+    "my-training": "Ma formation",
+    "quiz-save": "quiz answer save",
+    "quiz-page": "quiz page during an attempt",
+    "xapi": "xAPI statement intake",
+    "dashboard": "committee dashboard",
+}
+
+
+def profile(plan_path: str, out_dir: str, only: list[str]) -> None:
+    """One request of each hot endpoint under pyinstrument (after three to warm the caches),
+    written as text to OUT_DIR/<name>.txt: where the time of one request goes."""
+    import uuid
+
+    import django
+
+    django.setup()
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    plan = json.loads(Path(plan_path).read_text(encoding="utf-8"))
+    learner = next(e for e in plan["learners"] if "attempt" in e)
+    attempt = learner["attempt"]
+    question, keys = next(iter(attempt["questions"].items()))
+    statement = json.loads(plan["xapi"]["statement"])
+
+    def xapi() -> dict:
+        statement["id"] = str(uuid.uuid4())
+        return {"data": json.dumps(statement), "content_type": "application/json"}
+
+    requests = {
+        "ceiling": (None, "get", plan["ceiling_url"], dict),
+        "lesson page": (learner["session"], "get", plan["lesson_url"], dict),
+        "lesson page (anonymous)": (None, "get", plan["lesson_url"], dict),
+        "Ma formation": (learner["session"], "get", plan["my_training_url"], dict),
+        "quiz answer save": (
+            learner["session"],
+            "post",
+            attempt["save_url"],
+            lambda: {"data": {"question": question, f"q{question}": random.choice(keys)}},
+        ),
+        "quiz page during an attempt": (learner["session"], "get", attempt["page_url"], dict),
+        "xAPI statement intake": (learner["session"], "post", plan["xapi"]["url"], xapi),
+        "committee dashboard": (plan["committee_session"], "get", plan["dashboard_url"], dict),
+    }
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for filename, name in PROFILED.items():
+        if only and filename not in only:
+            continue
+        session, method, url, kwargs = requests[name]
+        if url is None:
+            continue
+        c = Client()
+        if session:
+            c.cookies["sessionid"] = session
+        for _ in range(3):
+            getattr(c, method)(url, **kwargs())
+        arguments = kwargs()
+        profiler = Profiler(interval=0.0005)
+        started = time.perf_counter()
+        profiler.start()
+        response = getattr(c, method)(url, **arguments)
+        profiler.stop()
+        elapsed = (time.perf_counter() - started) * 1000
+        header = (
+            f"# {name}: {method.upper()} {url} -> HTTP {response.status_code}\n"
+            f"# one request through Django's test client after three warm-up requests, "
+            f"production settings, {plan['people']} people; {elapsed:.1f} ms under the "
+            f"profiler (sampling every 0.5 ms inflates it). `make bench-profile` writes it.\n\n"
+        )
+        text = profiler.output_text(unicode=True, color=False, show_all=False, timeline=False)
+        (folder / f"{filename}.txt").write_text(header + text, encoding="utf-8")
+        print(f"{filename}: {elapsed:.1f} ms", flush=True)
 
 
 if __name__ == "__main__":
@@ -344,5 +441,7 @@ if __name__ == "__main__":
         integrity(args[0], args[1:])
     elif command == "queries":
         queries(args[0], args[1], "--dashboard-timing" in args)
+    elif command == "profile":
+        profile(args[0], args[1], args[2:])
     else:
         raise SystemExit(__doc__)

@@ -43,10 +43,27 @@ TIMES: dict = {}
 FAILURES_ALL: dict[str, int] = {}  # warm-up included (the statistics restart after it)
 
 
+# Per endpoint, over the measured period: the CPU time and SQL queries the server says each
+# response cost (X-Bench-CPU-us, X-Bench-Queries: config/bench_timing.py).
+COSTS: dict[str, dict] = {}
+REQUESTS_ALL: dict[str, int] = {}  # warm-up included: divides the workers' CPU time
+
+
 @events.request.add_listener
-def _count_failure(name, exception=None, **_kwargs) -> None:
+def _count(name, exception=None, response=None, **_kwargs) -> None:
+    REQUESTS_ALL[name] = REQUESTS_ALL.get(name, 0) + 1
     if exception is not None:
         FAILURES_ALL[name] = FAILURES_ALL.get(name, 0) + 1
+    if "measured_from" not in TIMES or response is None:
+        return
+    headers = getattr(response, "headers", None) or {}
+    cpu, queries = headers.get("X-Bench-CPU-us"), headers.get("X-Bench-Queries")
+    if cpu is None:
+        return
+    cost = COSTS.setdefault(name, {"n": 0, "cpu_us": [], "queries": {}})
+    cost["n"] += 1
+    cost["cpu_us"].append(int(cpu))
+    cost["queries"][queries] = cost["queries"].get(queries, 0) + 1
 
 
 class BenchUser(FastHttpUser):
@@ -56,7 +73,7 @@ class BenchUser(FastHttpUser):
         self.number = next(_numbers)
         self.csrf = secrets.token_hex(16)  # 32 characters: Django accepts the unmasked secret
         self.cookie = f"csrftoken={self.csrf}"
-        if SCENARIO in {"lesson", "my_training", "quiz_save", "quiz_submit", "xapi"}:
+        if SCENARIO in {"lesson", "my_training", "quiz_save", "quiz_page", "quiz_submit", "xapi"}:
             learners = PLAN["learners"]
             self.learner = learners[self.number % len(learners)]
             self.cookie += f"; sessionid={self.learner['session']}"
@@ -97,6 +114,13 @@ class BenchUser(FastHttpUser):
 
     def scenario_lesson(self) -> None:
         self._get(PLAN["lesson_url"], "lesson page")
+
+    def scenario_lesson_anon(self) -> None:
+        self._get(PLAN["lesson_url"], "lesson page (anonymous)", headers={})
+
+    def scenario_quiz_page(self) -> None:
+        # The page of an open attempt, as a learner reloads it between two answers.
+        self._get(self.learner["attempt"]["page_url"], "quiz page during an attempt")
 
     def scenario_my_training(self) -> None:
         self._get(PLAN["my_training_url"], "Ma formation")
@@ -204,7 +228,14 @@ def _write_state(environment, **_kwargs) -> None:
     duration = stopped - TIMES.get("measured_from", TIMES.get("start", stopped))
     entries = {}
     for (name, _method), entry in environment.runner.stats.entries.items():
+        cost = COSTS.get(name)
+        cpu = sorted(cost["cpu_us"]) if cost else []
         entries[name] = {
+            "cpu_ms_mean": sum(cpu) / len(cpu) / 1000 if cpu else None,
+            "cpu_ms_p50": cpu[len(cpu) // 2] / 1000 if cpu else None,
+            "cpu_ms_p95": cpu[int(len(cpu) * 0.95)] / 1000 if cpu else None,
+            "queries_seen": cost["queries"] if cost else {},
+            "requests_including_warmup": REQUESTS_ALL.get(name, 0),
             "requests": entry.num_requests,
             "failures": entry.num_failures,
             "rps": entry.num_requests / duration if duration else 0.0,
