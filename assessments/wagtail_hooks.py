@@ -352,6 +352,11 @@ def register_scorm_admin_urls():
             name="scorm_admin_replace",
         ),
         path(
+            "scorm/packages/<int:pk>/preview/",
+            scorm_admin_views.PreviewScormView.as_view(),
+            name="scorm_admin_preview",
+        ),
+        path(
             "scorm/results/",
             scorm_admin_views.ScormResultsView.as_view(),
             name="scorm_admin_results",
@@ -383,6 +388,12 @@ def scorm_listing_buttons(snippet, user, next_url=None):
     if not isinstance(snippet, ScormPackage):
         return
     if user.has_perm("assessments.change_scormpackage"):
+        yield ListingButton(
+            _("Preview"),
+            reverse("scorm_admin_preview", args=[snippet.pk]),
+            icon_name="view",
+            priority=10,
+        )
         yield ListingButton(
             _("Replace the package"),
             reverse("scorm_admin_replace", args=[snippet.pk]),

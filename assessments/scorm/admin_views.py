@@ -19,7 +19,7 @@ from wagtail.snippets.views.snippets import CreateView
 from assessments.h5p.admin_views import AdminTemplateView
 from assessments.models import ScormAttempt, ScormPackage
 from assessments.packages.extraction import PackageError
-from assessments.scorm import services
+from assessments.scorm import player, services
 from courses.blocks import SCORM_PRACTICE_HELP
 from people.models import User
 from people.spreadsheets import csv_bytes, xlsx_bytes
@@ -366,3 +366,31 @@ class ScormResultsView(AdminTemplateView):
                 }
             )
         return sorted(rows, key=lambda row: row["learner"].full_name or row["learner"].email)
+
+
+class PreviewScormView(AdminTemplateView):
+    """The package as learners get it (same sandbox, same runtime), with its organisations and
+    SCOs; what it reports is never stored."""
+
+    template_name = "assessments/admin/preview_scorm.html"
+    page_title = gettext_lazy("Preview a SCORM package")
+    header_icon = "desktop"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("assessments.change_scormpackage"):
+            raise PermissionDenied
+        self.package = get_object_or_404(ScormPackage, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.package.title
+
+    def get_context_data(self, **kwargs):
+        token = player.launch_token(user=self.request.user, lesson=None, package=self.package)
+        return super().get_context_data(
+            package=self.package,
+            launch_url=player.launch_url(token, self.package),
+            notes=describe_notes(self.package.import_notes),
+            practice_note=SCORM_PRACTICE_HELP,
+            **kwargs,
+        )

@@ -392,15 +392,15 @@ def _float(value: Any) -> float | None:
     return number if number == number and abs(number) != float("inf") else None
 
 
-def runtime_data(*, user, lesson: Page, package: ScormPackage) -> dict[str, Any]:
+def runtime_data(*, user, lesson: Page | None, package: ScormPackage) -> dict[str, Any]:
     """The data model the runtime starts from (flattened `cmi.*` keys, as scorm-again loads
-    them), and the attempt number its commits name."""
-    attempt = current_attempt(user=user, lesson=lesson, package=package)
-    number = (
-        attempt.number
-        if attempt
-        else next_attempt_number(user=user, lesson=lesson, package=package)
-    )
+    them), and the attempt number its commits name. Without a lesson (a staff preview), a fresh
+    start every time."""
+    attempt = current_attempt(user=user, lesson=lesson, package=package) if lesson else None
+    if attempt is not None:
+        number = attempt.number
+    else:
+        number = next_attempt_number(user=user, lesson=lesson, package=package) if lesson else 1
     name = user.full_name or user.email
     resume = attempt is not None and attempt.exit == "suspend"
     if package.version == "1.2":

@@ -208,3 +208,25 @@ def test_a_package_with_results_is_not_deleted():
     with pytest.raises(services.PackageInUse):
         services.delete_scorm_package(package=package)
     assert ScormPackage.objects.filter(pk=package.pk).exists()
+
+
+def test_an_editor_uploads_a_package_in_the_admin_and_a_refusal_is_shown(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(editor)
+    url = "/admin/snippets/assessments/scormpackage/add/"
+    refused = client.post(
+        url,
+        {"package": SimpleUploadedFile("bombe.zip", _hostile("billion laughs")), "title": ""},
+    )
+    assert refused.status_code == 200
+    assert "déclare une DTD ou des entités" in refused.content.decode()
+    assert not ScormPackage.objects.exists()
+    created = client.post(
+        url, {"package": SimpleUploadedFile("module.zip", scorm_package()), "title": "Module 1"}
+    )
+    assert created.status_code == 302
+    package = ScormPackage.objects.get()
+    assert (package.title, package.uploaded_by) == ("Module 1", editor)
+    listing = client.get("/admin/snippets/assessments/scormpackage/").content.decode()
+    assert "Module 1" in listing and f"/admin/scorm/packages/{package.pk}/replace/" in listing

@@ -209,3 +209,16 @@ def test_reports_per_package_and_per_learner_are_exported(client, learner, admin
     assert rows[1][0] == "Awa Traoré" and rows[1][3:7] == ("terminé", "réussi", 85.0, 12.0)
     per_learner = client.get(f"/admin/scorm/results/?learner={learner.pk}&format=csv")
     assert "Identifier les victimes" in per_learner.content.decode("utf-8-sig")
+
+
+def test_staff_preview_the_package_as_learners_get_it_and_nothing_is_stored(client, editor):
+    package = scorm_package_row(title="Identifier les victimes")
+    client.force_login(editor)
+    page = client.get(f"/admin/scorm/packages/{package.pk}/preview/").content.decode()
+    assert "Organisations et SCO" in page and "index.html" in page
+    launch = re.search(r'data-launch-url="([^"]+)"', page).group(1).replace("&amp;", "&")
+    config = _runtime(Client().get(launch))
+    assert config["attempt"] == 1 and config["cmi"]["cmi.core.entry"] == "ab-initio"
+    answer = _commit(config, {"cmi.core.lesson_status": "passed"}, terminate=True)
+    assert answer.json()["result"] == "true"
+    assert not ScormAttempt.objects.exists()

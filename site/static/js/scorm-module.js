@@ -33,6 +33,7 @@
     frame.setAttribute("title", button.getAttribute("data-frame-title") || "");
     frame.setAttribute("referrerpolicy", "no-referrer");
     frame.setAttribute("allow", "fullscreen");
+    frame.style.cssText = "display:block;width:100%;height:80vh;min-height:420px;max-height:760px;border:0";
     frame.src = button.getAttribute("data-launch-url");
     players.push({
       button: button, frame: frame, met: false, status: section.querySelector("[data-scorm-status]")
