@@ -72,6 +72,8 @@ def test_the_other_learner_pages_fit_a_phone_and_stay_on_our_host(
     page.wait_for_url("**/2fa/totp/activate/")
     expect(page.locator("input[autocomplete=one-time-code]")).to_be_visible()
     assert_fits(page, screenshot_dir, "totp-activate")
+    # The secret, for typing by hand, shows whole in its field.
+    assert page.locator("#authenticator_secret").evaluate("el => el.scrollWidth <= el.clientWidth")
     fits(page, "/fr/nulle-part/", screenshot_dir, "error-404", status=404)
     fits(page, "/fr/registre/", screenshot_dir, "error-403", status=403)
 
