@@ -135,19 +135,6 @@ def serve_media(request, path: str) -> HttpResponse:
     return response
 
 
-def storage_problem() -> str | None:
-    """Why the storages cannot be reached right now (for /healthz), or None: both must answer
-    a lookup of a name that is not there."""
-    from django.core.files.storage import default_storage, storages
-
-    for alias, storage in (("media", default_storage), ("private", storages["private"])):
-        try:
-            storage.exists(".healthz-probe")
-        except Exception as error:
-            return f"{alias}: {type(error).__name__}"
-    return None
-
-
 def ensure_buckets() -> list[str]:
     """Create the buckets the S3 storages name when they are missing (a fresh engine, a
     restore into new storage); returns the names created. Does nothing on the local disk."""
