@@ -252,7 +252,7 @@ def _private_files(deployment, folder: str) -> set[str]:
 
 def test_the_worker_killed_mid_render_loses_nothing_and_duplicates_nothing(deployment):
     deployment.worker.stop()
-    count = 24
+    count = 10
     course = deployment.world("certificates", str(count))["course"]
     deployment.start_worker()
     wait_until(lambda: _rendered(deployment, course) >= 2, seconds=60, what="renders starting")
