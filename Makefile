@@ -27,7 +27,8 @@ $(VENV)/.installed: requirements.lock $(BIN)/uv
 # own install script insists on yarn and does nothing we need.
 H5P_PLAYER := site/static/h5p
 # The SCORM runtime API (scorm-again, pinned the same way) is copied beside it, for the pages of
-# SCORM packages (assessments/scorm/views.py puts it at the top of their <head>).
+# SCORM packages (assessments/scorm/views.py puts it at the top of their <head>), with the
+# source maps the scripts name (collectstatic's manifest refuses a missing one).
 SCORM_RUNTIME := site/static/scorm-again
 $(H5P_PLAYER)/.installed: package.json package-lock.json | prerequisites
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -35,7 +36,7 @@ $(H5P_PLAYER)/.installed: package.json package-lock.json | prerequisites
 	cp -R node_modules/h5p-standalone/dist $(H5P_PLAYER)
 	rm -rf $(SCORM_RUNTIME)
 	mkdir -p $(SCORM_RUNTIME)
-	cp node_modules/scorm-again/dist/scorm12.min.js node_modules/scorm-again/dist/scorm2004.min.js \
+	cp node_modules/scorm-again/dist/scorm12.min.js* node_modules/scorm-again/dist/scorm2004.min.js* \
 		node_modules/scorm-again/LICENSE $(SCORM_RUNTIME)/
 	touch $@
 
