@@ -179,7 +179,10 @@ def apply_action(*, user, action, host: str) -> dict:
     if kind not in HANDLERS:
         return {"id": str(client_id), "status": REFUSED, "message": _("Unknown action.")}
     with transaction.atomic():
-        existing = OfflineAction.objects.select_for_update().filter(client_id=client_id).first()
+        # One action of a learner at a time: the page and the worker may sync at once (two
+        # tabs, Background Sync and « Synchroniser »); each waits for the other, in order.
+        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        existing = OfflineAction.objects.filter(client_id=client_id).first()
         if existing is None:
             now = timezone.now()
             try:

@@ -64,7 +64,18 @@
   function flush() {
     // One sync at a time; the actions in the order they were made; each answer removes its action.
     if (flushing) return flushing;
-    flushing = Promise.all([all("queue"), get("meta", "sync")]).then(function (found) {
+    // The page and the worker share the queue: a Web Lock lets one of them send at a time.
+    var locked = scope.navigator && navigator.locks
+      ? function (work) { return navigator.locks.request("formation-sync", work); }
+      : function (work) { return work(); };
+    flushing = locked(function () { return send(); });
+    var done = function () { flushing = null; };
+    flushing.then(done, done);
+    return flushing;
+  }
+
+  function send() {
+    return Promise.all([all("queue"), get("meta", "sync")]).then(function (found) {
       var queue = found[0], sync = found[1];
       if (!queue.length || !sync) return { sent: 0, results: [] };
       return fetch(sync.url, {
@@ -87,9 +98,6 @@
         })).then(function () { return { sent: answer.results.length, results: answer.results }; });
       });
     });
-    var done = function () { flushing = null; };
-    flushing.then(done, done);
-    return flushing;
   }
 
   function clearAll() {

@@ -87,8 +87,7 @@
       if (lessons) parts.push(plural(lessons, "lessons-one", "lessons-many"));
       if (answers) parts.push(plural(answers, "answers-one", "answers-many"));
       if (!parts.length && queue.length) parts.push(text(status, "submitted"));
-      var list = status.querySelector("[data-offline-outcomes]");
-      list.textContent = "";
+      var list = status.querySelector("[data-offline-outcomes]");  // what was said stays
       outcomes.forEach(function (o) {
         if (o.status === "refused") list.appendChild(el("li", text(status, "refused") + " " + o.message));
         if (o.result_url) {
