@@ -2,9 +2,10 @@
 
 The lesson page opens the package's launch file in `<iframe sandbox="allow-scripts">`: an opaque
 origin, never the site's, never the learner's cookies. The URL carries a signed token naming the
-learner, the lesson and the package (valid the day it was made and the next); every file of the
-package is served under it, and every web page of it gets the SCORM runtime (scorm-again, with
-`site/static/js/scorm-runtime.js`) and the learner's data before its own scripts. The runtime
+learner, the lesson and the package's version (valid the day it was made and the next); every
+file of the package is served under it, and every web page of it gets the SCORM runtime
+(scorm-again, with `site/static/js/scorm-runtime.js`) and the learner's data before its own
+scripts. The runtime
 commits to `scorm_commit` with the same token: cookie-less and token-authenticated.
 """
 
@@ -24,7 +25,8 @@ from people.models import User
 
 SALT = "assessments.scorm.runtime"
 # A token works the day it was made and the next: a learner who keeps a module open past
-# midnight goes on; the URL stays the same all day, so the browser's cache holds its files.
+# midnight goes on; the URL stays the same all day, so the browser's cache holds its files. It
+# names the package's version: a new version is never served from that cache.
 VALID_DAYS = 2
 
 
@@ -40,14 +42,23 @@ def launch_token(
 ) -> str:
     day = day or timezone.localdate()
     return signing.Signer(salt=SALT).sign_object(
-        [user.pk, lesson.pk if lesson else 0, package.pk, day.toordinal()], compress=True
+        [
+            user.pk,
+            lesson.pk if lesson else 0,
+            package.pk,
+            day.toordinal(),
+            package.content_hash[:16],
+        ],
+        compress=True,
     )
 
 
 def read_token(token: str) -> Launch | None:
     """The launch a token names, or None (forged, expired, or whose objects are gone)."""
     try:
-        user_id, lesson_id, package_id, day = signing.Signer(salt=SALT).unsign_object(token)
+        user_id, lesson_id, package_id, day, version = signing.Signer(salt=SALT).unsign_object(
+            token
+        )
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if not 0 <= timezone.localdate().toordinal() - day < VALID_DAYS:
@@ -57,6 +68,8 @@ def read_token(token: str) -> Launch | None:
     package = ScormPackage.objects.filter(pk=package_id).first()
     if user is None or (lesson is None and lesson_id) or package is None:
         return None
+    if package.content_hash[:16] != version:
+        return None  # replaced since: the next launch plays the new version
     return Launch(user, lesson, package)
 
 

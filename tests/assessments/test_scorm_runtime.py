@@ -222,3 +222,16 @@ def test_staff_preview_the_package_as_learners_get_it_and_nothing_is_stored(clie
     answer = _commit(config, {"cmi.core.lesson_status": "passed"}, terminate=True)
     assert answer.json()["result"] == "true"
     assert not ScormAttempt.objects.exists()
+
+
+def test_a_new_version_is_never_served_under_the_old_launch(learner):
+    from assessments.scorm import services
+    from tests.factories import scorm_package
+
+    package = scorm_package_row()
+    lesson = _lesson(package, learner)
+    old = _launch(learner, lesson, package)
+    services.replace_scorm_package(package=package, file=io.BytesIO(scorm_package(title="v2")))
+    package.refresh_from_db()
+    assert Client().get(old).status_code == 404
+    assert Client().get(_launch(learner, lesson, package)).status_code == 200
