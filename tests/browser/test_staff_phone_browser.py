@@ -14,6 +14,7 @@ from certificates.models import RegisterExport
 from courses import assignments, services
 from people.choices import MembershipStatus
 from people.models import Cohort, Membership, RosterImport, RosterImportStatus
+from tests.browser.conftest import assert_accessible
 from tests.browser.phone import DESKTOP, PHONE, fits, watch_hosts
 from tests.clients import sign_in_browser
 from tests.factories import (
@@ -135,6 +136,7 @@ def test_every_manager_page_fits_a_phone_and_stays_on_our_host(page, live_server
     }
     for name, path in pages.items():
         fits(page, path, screenshot_dir, f"manager-{name}-360")
+        assert_accessible(page)
     assert elsewhere == []
 
 
@@ -226,10 +228,12 @@ def test_every_register_page_fits_a_phone_and_stays_on_our_host(page, live_serve
         "export-status": f"/fr/registre/exports/{export.pk}/",
     }.items():
         fits(page, path, screenshot_dir, f"register-{name}-360")
+        assert_accessible(page)
     page.goto("/fr/registre/")
     page.get_by_role("button", name="Page imprimable").click()
     page.wait_for_url("**/imprimer/**")
     fits(page, page.url.split(live_server.url, 1)[1], screenshot_dir, "register-print-360")
+    assert_accessible(page)
     assert elsewhere == []
 
 
