@@ -60,7 +60,32 @@ SCENARIO_TEXTS = [
 REQUIRED = ["external_id", "type", "question_fr", "correct"]
 MAX_ROWS = 2000
 MAX_BYTES = 5 * 1024 * 1024
+# The names written on a file's first line (the export's and the template's, in French); a file
+# with the columns' own names (`question_fr`) is read too.
+HEADER_LABELS = {
+    "external_id": "identifiant",
+    "category": "catégorie",
+    "type": "type",
+    "question_fr": "question (fr)",
+    "question_en": "question (en)",
+    **{
+        f"choice_{i}_{lang}": f"choix {i} ({lang})"
+        for lang in ("fr", "en")
+        for i in range(1, MAX_CHOICES + 1)
+    },
+    "correct": "bonnes réponses",
+    "explanation_fr": "explication (fr)",
+    "explanation_en": "explication (en)",
+    "source": "source",
+    "scenario_id": "cas",
+    "scenario_title_fr": "titre du cas (fr)",
+    "scenario_title_en": "titre du cas (en)",
+    "scenario_facts_fr": "faits du cas (fr)",
+    "scenario_facts_en": "faits du cas (en)",
+}
+HEADER = [HEADER_LABELS[column] for column in COLUMNS]
 _HEADERS = {spreadsheets.fold(column): column for column in COLUMNS}
+_HEADERS.update({spreadsheets.fold(label): column for column, label in HEADER_LABELS.items()})
 
 
 class ImportFileError(Exception):
@@ -116,7 +141,9 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
             fields=COLUMNS,
             required=REQUIRED,
             missing_columns_message=lambda missing: (
-                "Colonnes obligatoires absentes de la première ligne : " + ", ".join(missing) + "."
+                "Colonnes obligatoires absentes de la première ligne : "
+                + ", ".join(f"« {HEADER_LABELS[column]} »" for column in missing)
+                + "."
             ),
             max_rows=MAX_ROWS,
             max_bytes=MAX_BYTES,
@@ -190,7 +217,11 @@ def column_lengths() -> dict[str, int]:
 def _too_long(row: dict[str, str], lengths: dict[str, int]) -> list[str]:
     return [
         _("column “%(column)s” is longer than %(max)s characters (%(length)s)")
-        % {"column": column, "max": most, "length": len(row.get(column, "").strip())}
+        % {
+            "column": HEADER_LABELS[column],
+            "max": most,
+            "length": len(row.get(column, "").strip()),
+        }
         for column, most in lengths.items()
         if len(row.get(column, "").strip()) > most
     ]
@@ -468,7 +499,7 @@ def _scenario_cells(french: CaseScenario | None, english: CaseScenario | None) -
 
 def to_xlsx(rows: list[list[str]]) -> bytes:
     """The import format: formula-like texts neutralised (and read back as they were)."""
-    return spreadsheets.xlsx_bytes("questions", COLUMNS, rows)
+    return spreadsheets.xlsx_bytes("questions", HEADER, rows)
 
 
 def export_bank(bank: QuestionBank) -> bytes:

@@ -124,7 +124,7 @@ def test_export_then_import_changes_nothing():
     )
     exported = importing.export_bank(bank)
     sheet = load_workbook(io.BytesIO(exported)).active
-    assert [c.value for c in next(sheet.iter_rows())] == importing.COLUMNS
+    assert [c.value for c in next(sheet.iter_rows())] == importing.HEADER
     report = importing.import_questions(
         bank=bank, content=exported, filename="bank.xlsx", dry_run=False
     )
@@ -281,7 +281,8 @@ def test_a_value_longer_than_its_field_is_a_row_error_and_nothing_is_written(col
     dry_run = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=True)
     report = importing.import_questions(bank=bank, content=content, filename="q.csv", dry_run=False)
 
-    expected = f"la colonne « {column} » dépasse {longest} caractères ({longest + 1})"
+    label = importing.HEADER_LABELS[column]
+    expected = f"la colonne « {label} » dépasse {longest} caractères ({longest + 1})"
     for result in (dry_run, report):
         assert not result.ok
         assert len(result.errors) == 1 and result.errors[0].startswith("Ligne 3 : ")
@@ -306,7 +307,7 @@ def test_a_long_category_imported_through_the_admin_is_a_french_row_error_not_a_
     response = client.post(reverse("quiz_admin_import", args=[bank.pk]), {"file": upload})
 
     assert response.status_code == 200
-    assert "la colonne « category » dépasse 100 caractères (101)" in response.content.decode()
+    assert "la colonne « catégorie » dépasse 100 caractères (101)" in response.content.decode()
     assert not Question.objects.exists()
 
 
@@ -391,3 +392,46 @@ def test_a_bank_with_formula_like_texts_exports_and_imports_back_unchanged():
     assert question.choices.first().text == FORMULAS["choice"]
     assert (question.scenario.title, question.scenario.facts) == (FORMULAS["case"], "=1+1")
     assert CaseScenario.objects.filter(bank=bank).count() == 1
+
+
+def test_the_bank_export_is_a_spreadsheet_in_french_with_a_frozen_header_and_fitted_columns(
+    client, editor
+):
+    bank = question_bank()
+    importing.import_questions(
+        bank=bank,
+        content=_csv([_row("Q1", category="Traite des personnes — cadre juridique")]),
+        filename="q.csv",
+        dry_run=False,
+    )
+    client.force_login(editor)
+
+    response = client.get(reverse("quiz_admin_export", args=[bank.pk]))
+
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:5] == ["identifiant", "catégorie", "type", "question (fr)", "question (en)"]
+    assert "bonnes réponses" in header and "choix 1 (fr)" in header
+    assert not {"external_id", "question_fr", "correct"} & set(header)
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    # Each column is as wide as its longest value: the category, the question's text.
+    category = "Traite des personnes — cadre juridique"
+    assert sheet.column_dimensions["B"].width >= len(category)
+    assert sheet.column_dimensions["D"].width >= len("question (fr)")
+    assert [sheet["A2"].value, sheet["B2"].value] == ["Q1", category]
+
+
+def test_a_file_with_the_columns_own_names_is_still_read():
+    bank = question_bank()
+    content = "external_id,type,question_fr,correct,choice_1_fr,choice_2_fr\n"
+    content += "Q1,single,Quelle loi ?,1,La loi de 2012,Le code\n"
+
+    report = importing.import_questions(
+        bank=bank, content=content.encode(), filename="q.csv", dry_run=False
+    )
+
+    assert report.ok, report.errors
+    assert Question.objects.get(external_id="Q1", locale__language_code="fr").text == "Quelle loi ?"

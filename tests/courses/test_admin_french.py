@@ -42,6 +42,12 @@ ENGLISH = [
     "translation",
     "More actions",
     "Publish",
+    # a language named in English inside a French sentence (« Publier dans English »,
+    # « Français to English translation »)
+    "dans English",
+    "dansEnglish",
+    "to English",
+    "English to",
     "Submit",
     "Any",
     "Root",

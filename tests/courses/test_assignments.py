@@ -314,6 +314,11 @@ def test_exports_write_the_due_date_as_a_date_under_a_frozen_header(
     response = client.get(reverse("manager_assignment_export", args=[assignment.pk, "xlsx"]))
     sheet = load_workbook(BytesIO(response.content)).active
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Nom", "E-mail", "Matricule"]
+    assert header[-2:] == ["Échéance", "En retard"]
+    # Columns as wide as their values: the e-mail address fits.
+    assert sheet.column_dimensions["B"].width >= len(learner.email)
     row = [cell for cell in sheet[2]]
     assert [row[0].value, row[2].value] == ["'=cmd|' /C calc'!A0", "'@SUM(A1)"]
     due = next(cell for cell in row if isinstance(cell.value, datetime.datetime))
