@@ -146,8 +146,11 @@ def admin_words() -> dict[str, str]:
     )
     names = {locale.language_code: locale.get_display_name() for locale in Locale.objects.all()}
     words = {"More actions": _("More actions")}
+    # wagtail-localize's own msgid, looked up in its catalogue (a variable, so that our
+    # makemessages does not take it for one of ours).
+    publish_in = "Publish in "
     for code, name in names.items():
-        words[catalogue.gettext("Publish in ") + name] = _publish_in(code, name)
+        words[catalogue.gettext(publish_in) + name] = _publish_in(code, name)
         for other, other_name in names.items():
             if other != code:
                 words[f"{name} to {other_name} translation"] = _translation_from_to(
