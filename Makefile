@@ -76,7 +76,7 @@ run: install messages migrate
 TEST_WORKERS ?= auto
 test: PREREQUISITES_FOR = --tests
 test: install messages
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 worker: install messages
 	$(BIN)/celery -A config worker --beat --loglevel=info

@@ -48,6 +48,15 @@ def pytest_configure(config):
         celery_app.conf.result_backend = settings.CELERY_BROKER_URL
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # The multi-server tests share one deployment (a session fixture of real processes): with
+    # `--dist loadgroup` they all run on one worker while the other worker goes on.
+    for item in items:
+        if "tests/multiserver/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.xdist_group("multiserver"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _ci_runs_on_postgresql(request, django_db_setup, django_db_blocker):
     # CI must exercise the real database; a silent fall-back to SQLite would hide bugs.
