@@ -12,6 +12,7 @@ from config import pwa
 from config.health import healthz
 from config.storage import serve_media
 from config.views import ceiling
+from courses import routing
 from people import signin
 from people import views as people_views
 
@@ -52,7 +53,9 @@ urlpatterns += i18n_patterns(
     path("", include("courses.urls")),
     path("registre/", include("certificates.register.urls")),
     path("", include("certificates.urls")),
-    path("", wagtail_serve, {"path": ""}, name="home"),
+    # Wagtail's pages, served with their site and route remembered (courses/routing.py).
+    path("", routing.serve, {"path": ""}, name="home"),
+    re_path(r"^((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
 from courses import outcomes
+from courses.cache import remembered
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -144,17 +145,26 @@ def my_training(user) -> dict:
         return {"in_progress": [], "completed": [], "assigned": assigned_to(user)}
     courses = [e.course for e in enrolments]
     # Modules and lessons of every course in one query: modules sit one level below their
-    # course, lessons two (CoursePage → ModulePage → LessonPage).
-    pages = list(
-        Page.objects.live()
-        .filter(
-            reduce(
-                or_,
-                (Q(path__startswith=c.path, depth__in=(c.depth + 1, c.depth + 2)) for c in courses),
+    # course, lessons two (CoursePage → ModulePage → LessonPage). The same for everyone taking
+    # these courses (a promotion of cadets): kept in the shared cache (`courses.cache`).
+    pages = remembered(
+        None,
+        "outlines",
+        ",".join(str(pk) for pk in sorted({c.pk for c in courses})),
+        compute=lambda: list(
+            Page.objects.live()
+            .filter(
+                reduce(
+                    or_,
+                    (
+                        Q(path__startswith=c.path, depth__in=(c.depth + 1, c.depth + 2))
+                        for c in courses
+                    ),
+                )
             )
-        )
-        .order_by("path")
-        .only("id", "path", "depth", "translation_key")
+            .order_by("path")
+            .only("id", "path", "depth", "translation_key")
+        ),
     )
     outlines = []
     for enrolment in enrolments:
@@ -244,7 +254,13 @@ def _translations_in_current_language(keys: list) -> dict:
 
 def _localise(progress: list[CourseProgress], lesson_keys: list) -> None:
     """Show courses and next lessons in the current language when a translation is live."""
-    locale = Locale.objects.filter(language_code=get_language()).first()
+    language = get_language()
+    locale = remembered(
+        None,
+        "locale",
+        language,
+        compute=lambda: Locale.objects.filter(language_code=language).first(),
+    )
     if locale is None:
         return
     keys = [p.course.translation_key for p in progress] + lesson_keys
@@ -314,13 +330,14 @@ def annotate_outline(user, course, modules, lessons) -> dict:
 
 
 def lesson_progress_context(
-    request, lesson, course, outline, *, module=None, next_lesson=None
+    request, lesson, course, outline, *, module=None, next_lesson=None, modules=None
 ) -> dict:
     """What a lesson page shows of the learner's progress; records the visit for "Reprendre".
     On the last lesson of a module (`next_lesson` elsewhere or none), `next_assessment`: the
     module's assessment when the learner has not passed it, which comes before the next lesson
     (one query, on that lesson only)."""
     from courses import completion, services
+    from courses.cache import canonical_page_id
 
     user = request.user
     context = {
@@ -335,7 +352,7 @@ def lesson_progress_context(
     enrolment = enrolment_in(user, course)
     context["enrolment"] = enrolment
     context["is_reading"] = completion.is_reading_lesson(lesson)
-    lock = services.lock_for(user=user, lesson=lesson, course=course)
+    lock = services.lock_for(user=user, lesson=lesson, course=course, modules=modules)
     context["lock"] = lock.blocking_module if lock else None
     states = lesson_states(user, [lesson, *outline])
     for item in outline:
@@ -349,7 +366,7 @@ def lesson_progress_context(
     if enrolment is not None and context["lock"] is None:
         services.record_visit(
             enrolment=enrolment,
-            lesson_id=canonical_id(lesson),
+            lesson_id=canonical_page_id(request, lesson),
             started=states[lesson.translation_key] != LessonState.NOT_STARTED,
         )
     return context

@@ -8,6 +8,7 @@ are serialised: one completion is recorded and `course_completed` is sent once, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
@@ -64,14 +65,18 @@ class Lock:
     blocking_module: ModulePage
 
 
-def lock_for(*, user: User, lesson: LessonPage, course: CoursePage) -> Lock | None:
+def lock_for(
+    *, user: User, lesson: LessonPage, course: CoursePage, modules: list | None = None
+) -> Lock | None:
     """The lock on a lesson (any language) when the course's modules are taken in order: the
-    nearest required module before it that the learner has not completed."""
+    nearest required module before it that the learner has not completed. `modules`: the
+    course's outline when the caller has it (`ModulePage.objects.outline_of`)."""
     from courses import progress
 
     if not course.modules_in_order:
         return None
-    modules = list(ModulePage.objects.outline_of(course))
+    if modules is None:
+        modules = list(ModulePage.objects.outline_of(course))
     locked = progress.locked_module_keys(
         course, modules, progress.completed_module_keys(user, modules)
     )
@@ -119,12 +124,26 @@ def withdraw(*, enrolment: Enrolment) -> Enrolment:
     return enrolment
 
 
+# A learner reading the same lesson is recorded again only after this long: a plain page view
+# writes nothing (the « last visited » date is a reminder, not a log).
+VISIT_REFRESH = timedelta(minutes=5)
+
+
 def record_visit(*, enrolment: Enrolment, lesson_id: int, started: bool = False) -> None:
     """Remember the (canonical) lesson a learner opened, for "Reprendre", and start its
     progress row. Reading is open to everyone: only enrolled learners are tracked.
     `started`: the caller has read that the progress row exists (saves a transaction on every
-    page view after the first)."""
+    page view after the first). Nothing is written when the enrolment already names this
+    lesson, visited less than `VISIT_REFRESH` ago."""
     if enrolment.status == EnrolmentStatus.WITHDRAWN:
+        return
+    if (
+        started
+        and enrolment.status != EnrolmentStatus.ENROLLED
+        and enrolment.last_lesson_id == lesson_id
+        and enrolment.last_visited_at is not None
+        and timezone.now() - enrolment.last_visited_at < VISIT_REFRESH
+    ):
         return
     changes = {"last_lesson_id": lesson_id, "last_visited_at": timezone.now()}
     if enrolment.status == EnrolmentStatus.ENROLLED:

@@ -13,7 +13,8 @@ For a user, `access_for(user)` answers two questions.
 Every `visible_to(user)` and `managed_by(user)` queryset, the manager area, the register (its SQL
 included), the admin reports and the templates derive from this module; nothing else looks at
 groups or superuser flags to decide access. The answer is computed once per user object (at most
-two queries: the person's groups and the institutions they manage) and remembered on it.
+two queries: the person's groups and the institutions they manage; one when both are asked at
+once, as the MFA check does) and remembered on it.
 """
 
 from __future__ import annotations
@@ -170,12 +171,46 @@ class Access:
     def edits_content(self) -> bool:
         return self.is_administrator or self.is_editor
 
+    def _read_groups_and_institutions(self) -> None:
+        """Both facts in one query (a union), for the questions that need both — the MFA check
+        asks them on every signed-in request."""
+        from django.contrib.auth.models import Group
+        from django.db.models import CharField, Value
+        from django.db.models.functions import Cast
+
+        from people.choices import MembershipRole, MembershipStatus
+        from people.models import Membership
+
+        groups = (
+            Group.objects.filter(user=self.user)
+            .annotate(kind=Value("group"))
+            .values_list("kind", "name")
+        )
+        institutions = (
+            Membership.objects.filter(
+                user=self.user, role=MembershipRole.MANAGER, status=MembershipStatus.ACTIVE
+            )
+            .annotate(kind=Value("institution"), value=Cast("institution_id", CharField()))
+            .values_list("kind", "value")
+        )
+        rows = list(groups.union(institutions, all=True))
+        self.__dict__["groups"] = frozenset(value for kind, value in rows if kind == "group")
+        self.__dict__["managed_institution_ids"] = frozenset(
+            int(value) for kind, value in rows if kind == "institution"
+        )
+
     @property
     def requires_second_factor(self) -> bool:
         """The powers decide, not only the groups: a manager membership without the
         « Gestionnaires » group needs a second factor too."""
         if not self.authenticated:
             return False
+        if (
+            not self.is_superuser
+            and "groups" not in self.__dict__
+            and "managed_institution_ids" not in self.__dict__
+        ):
+            self._read_groups_and_institutions()
         return bool(
             self.is_superuser
             or self.user.is_staff

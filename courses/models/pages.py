@@ -20,10 +20,23 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from courses.blocks import SHORT_TEXT_FEATURES, LessonBodyBlock, SourcesBlock
+from courses.cache import bump_content_version
 from courses.forms import CatalogueFilterForm, CoursePageForm, PageForm
 from courses.models.querysets import CoursePageQuerySet, LessonPageQuerySet, ModulePageQuerySet
 from courses.text import fold, plain
 from people.choices import Profession
+
+
+class SharedRestrictionsMixin:
+    """While the page is served, its view restrictions (its own and its ancestors', which
+    Wagtail checks before serving it) come from the shared cache (`courses.routing` puts them
+    on the page it serves): two queries less per view. They are rows an editor sets, the same
+    for every visitor; whether a visitor passes them is still asked for each request. Anywhere
+    else (the admin, copies) they are Wagtail's queryset."""
+
+    def get_view_restrictions(self):
+        served = getattr(self, "_served_view_restrictions", None)
+        return served if served is not None else super().get_view_restrictions()
 
 
 class TranslatedSlugMixin:
@@ -56,7 +69,7 @@ class TranslatedSlugMixin:
             self.slug = find_available_slug(parent, slug, ignore_page_id=self.pk)
 
 
-class HomePage(Page):
+class HomePage(SharedRestrictionsMixin, Page):
     """The site's root page, one per language."""
 
     intro = models.TextField(
@@ -96,7 +109,7 @@ class HomePage(Page):
         return super().route(request, path_components)
 
 
-class CourseIndexPage(TranslatedSlugMixin, Page):
+class CourseIndexPage(SharedRestrictionsMixin, TranslatedSlugMixin, Page):
     """The course catalogue: lists the courses below it, filtered by audience and language."""
 
     intro = models.TextField(
@@ -150,7 +163,7 @@ def _languages_by_translation_key(keys: list) -> dict:
     return {key: sorted(codes, key=order.index) for key, codes in languages.items()}
 
 
-class CoursePage(TranslatedSlugMixin, Page):
+class CoursePage(SharedRestrictionsMixin, TranslatedSlugMixin, Page):
     code = models.CharField(
         _("code"),
         max_length=32,
@@ -272,10 +285,10 @@ class CoursePage(TranslatedSlugMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses import progress  # progress reads these models: import it when serving
+        from courses.cache import course_tree
 
         context = super().get_context(request, *args, **kwargs)
-        modules = list(ModulePage.objects.outline_of(self))
-        lessons = list(LessonPage.objects.outline_of(self))
+        modules, lessons = course_tree(request, self)
         for module in modules:
             module.lesson_list = [
                 lesson for lesson in lessons if lesson.path.startswith(module.path)
@@ -289,7 +302,7 @@ class CoursePage(TranslatedSlugMixin, Page):
         return context
 
 
-class ModulePage(TranslatedSlugMixin, Page):
+class ModulePage(SharedRestrictionsMixin, TranslatedSlugMixin, Page):
     objectives = RichTextField(
         _("objectives"),
         features=SHORT_TEXT_FEATURES,
@@ -360,11 +373,11 @@ class ModulePage(TranslatedSlugMixin, Page):
         module = cls.objects.filter(path=path).only("id", "path", "depth", "quiz_minutes").first()
         if module is not None:
             cls.objects.filter(pk=module.pk).update(estimated_minutes=module.computed_minutes())
+            # An update sends no signal: the outlines that show the duration start again.
+            bump_content_version()
 
-    def get_context(self, request, *args, **kwargs):
-        from courses import progress  # progress reads these models: import it when serving
-
-        context = super().get_context(request, *args, **kwargs)
+    def _frame(self) -> tuple:
+        """(the course, the module's published lessons): the same for every visitor."""
         course = CoursePage.objects.ancestor_of(self).first()
         lessons = list(
             LessonPage.objects.live()
@@ -381,9 +394,17 @@ class ModulePage(TranslatedSlugMixin, Page):
                 "translation_key",
             )
         )
+        return course, lessons
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import progress  # progress reads these models: import it when serving
+        from courses.cache import course_tree, remembered
+
+        context = super().get_context(request, *args, **kwargs)
+        course, lessons = remembered(request, "module-frame", self.pk, compute=self._frame)
         context.update(course=course, lessons=lessons)
         if course is not None:
-            modules = list(ModulePage.objects.outline_of(course))
+            modules, _lessons = course_tree(request, course)
             context.update(progress.annotate_outline(request.user, course, modules, lessons))
             this = next((module for module in modules if module.pk == self.pk), None)
             context["blocked_by"] = getattr(this, "blocked_by", None)
@@ -392,7 +413,7 @@ class ModulePage(TranslatedSlugMixin, Page):
         return context
 
 
-class LessonPage(TranslatedSlugMixin, Page):
+class LessonPage(SharedRestrictionsMixin, TranslatedSlugMixin, Page):
     summary = models.TextField(
         _("summary"),
         blank=True,
@@ -446,12 +467,8 @@ class LessonPage(TranslatedSlugMixin, Page):
         body = self.body.stream_block.get_searchable_content(self.body)
         return fold(" ".join([self.title, self.summary, *body]))
 
-    def get_context(self, request, *args, **kwargs):
-        from courses import progress  # progress reads these models: import it when serving
-
-        """Breadcrumb, module outline and previous/next lesson in three queries, whatever the
-        number of lessons: the course, the ancestors, and every lesson of the course."""
-        context = super().get_context(request, *args, **kwargs)
+    def _frame(self) -> tuple:
+        """(the course, the breadcrumb): the same for every visitor."""
         course = (
             CoursePage.objects.ancestor_of(self)
             .only(
@@ -473,7 +490,19 @@ class LessonPage(TranslatedSlugMixin, Page):
             .order_by("depth")
             .only("id", "title", "url_path", "path", "depth", "translation_key")
         )
-        lessons = list(LessonPage.objects.outline_of(course)) if course else []
+        return course, ancestors
+
+    def get_context(self, request, *args, **kwargs):
+        """Breadcrumb, module outline and previous/next lesson from the shared cache (the
+        course, the ancestors and every lesson of the course: `courses.cache`, three queries
+        when it is cold, whatever the number of lessons); the learner's progress read for this
+        request (`courses.progress.lesson_progress_context`)."""
+        from courses import progress  # progress reads these models: import it when serving
+        from courses.cache import course_tree, remembered
+
+        context = super().get_context(request, *args, **kwargs)
+        course, ancestors = remembered(request, "lesson-frame", self.pk, compute=self._frame)
+        modules, lessons = course_tree(request, course) if course else ([], [])
         module_path = self.path[: -self.steplen]
         position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)
         outline = [lesson for lesson in lessons if lesson.path.startswith(module_path)]
@@ -483,7 +512,13 @@ class LessonPage(TranslatedSlugMixin, Page):
         )
         context.update(
             progress.lesson_progress_context(
-                request, self, course, outline, module=module, next_lesson=next_lesson
+                request,
+                self,
+                course,
+                outline,
+                module=module,
+                next_lesson=next_lesson,
+                modules=modules,
             )
         )
         context.update(

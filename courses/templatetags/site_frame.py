@@ -4,6 +4,9 @@ from django.urls import translate_url
 from django.utils.translation import get_language
 from wagtail.models import Page
 
+from courses.cache import remembered
+from courses.routing import site_for_request
+
 register = template.Library()
 
 
@@ -18,15 +21,25 @@ def language_switch(context):
     current = get_language()
     translations = {}
     given = context.get("language_urls") or {}
-    if isinstance(page, Page):
-        for translation in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translation.locale.language_code] = translation
+    if isinstance(page, Page) and request is not None:
+        translations = remembered(
+            request,
+            "translations",
+            page.pk,
+            _site_id(request),
+            compute=lambda: {
+                translation.locale.language_code: translation.get_url(request)
+                for translation in page.get_translations(inclusive=True)
+                .live()
+                .select_related("locale")
+            },
+        )
     links = []
     for code, name in settings.LANGUAGES:
         if code in given:
             url = given[code]
         elif code in translations:
-            url = translations[code].get_url(request)
+            url = translations[code]
         else:
             url = translate_url(request.get_full_path() if request else "/", code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})
@@ -39,10 +52,22 @@ def catalogue_url(context) -> str:
     from courses.models import CourseIndexPage
 
     request = context.get("request")
-    catalogue = (
-        CourseIndexPage.objects.live()
-        .filter(locale__language_code=get_language())
-        .only("id", "url_path", "path", "depth")
-        .first()
-    )
-    return catalogue.get_url(request) if catalogue else ""
+
+    def url() -> str:
+        catalogue = (
+            CourseIndexPage.objects.live()
+            .filter(locale__language_code=get_language())
+            .only("id", "url_path", "path", "depth")
+            .first()
+        )
+        return catalogue.get_url(request) if catalogue else ""
+
+    if request is None:
+        return url()
+    return remembered(request, "catalogue-url", get_language(), _site_id(request), compute=url)
+
+
+def _site_id(request):
+    """The site the links are relative to (a page of another site gets a full URL)."""
+    site = site_for_request(request)
+    return site.pk if site is not None else None
