@@ -140,7 +140,7 @@
 
   function attemptSubmitted(form) {
     var done = el("p", text(status, "submitted"));
-    done.className = "state state-done";
+    done.className = "state-done";
     form.replaceWith(done);
   }
 
@@ -162,7 +162,7 @@
       event.preventDefault();
       queueAction("lesson_complete", { lesson: Number(form.getAttribute("data-offline-lesson")) }).then(function () {
         var done = el("p", "✓ " + text(status, "lesson-queued"));
-        done.className = "state state-done";
+        done.className = "state-done";
         form.replaceWith(done);
       });
     } else if (form.hasAttribute("data-offline-attempt")) {
@@ -222,7 +222,7 @@
     Store.all("queue").then(function (queue) {
       if (queue.some(function (a) { return a.kind === "lesson_complete" && a.payload.lesson === lesson; })) {
         var done = el("p", "✓ " + text(status, "lesson-queued"));
-        done.className = "state state-done";
+        done.className = "state-done";
         form.replaceWith(done);
       }
     });
