@@ -20,6 +20,7 @@ import secrets
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import gevent
 from locust import FastHttpUser, constant, events, task
@@ -195,7 +196,13 @@ class BenchUser(FastHttpUser):
     def scenario_xapi(self) -> None:
         statement = json.loads(PLAN["xapi"]["statement"])
         statement["id"] = str(uuid.uuid4())
-        statement["result"]["score"]["raw"] = random.randint(0, 10)
+        score = statement["result"]["score"]
+        score["raw"] = random.randint(0, int(score.get("max", 10)))
+        if "scaled" in score:  # the intake refuses a scaled score that raw/max contradicts
+            score["scaled"] = round(score["raw"] / score["max"], 4) if score.get("max") else 0
+        # The intake accepts activities of its own host only (the one locust talks to).
+        path = urlsplit(statement["object"]["id"]).path
+        statement["object"]["id"] = f"{self.host.rstrip('/')}{path}"
         with self.client.post(
             PLAN["xapi"]["url"],
             data=json.dumps(statement),

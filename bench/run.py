@@ -43,7 +43,7 @@ BIN = ROOT / ".venv" / "bin"
 PYTHON = str(BIN / "python")
 PG = "postgresql://postgres@127.0.0.1:5432"
 BASE_DB = "bench_base"
-RUN_DB = "bench_run"
+RUN_DB = os.environ.get("BENCH_RUN_DB", "bench_run")  # two runs at once: another name
 SIZES = (1000, 50000)
 
 # Scenario -> the name its requests carry in locust (the report's rows).
@@ -267,7 +267,9 @@ class Server:
             stderr=self.log,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 60
+        # A loaded machine takes a while to import Django and Wagtail in each worker.
+        deadline = time.monotonic() + 240
+        status = None
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn stopped at start-up: see {self.log_path}")
@@ -278,7 +280,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+        raise RuntimeError(f"gunicorn did not answer /healthz with 200 within 240 s ({status})")
 
     def __exit__(self, *exc) -> None:
         if self.process is not None and self.process.poll() is None:
