@@ -29,6 +29,8 @@ from storages.utils import clean_name
 
 RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 CHUNK = 64 * 1024
+# What /media/ hands out to anyone: Wagtail's images and their renditions.
+PUBLIC_MEDIA = ("images/", "original_images/")
 
 
 def is_local(storage: Storage) -> bool:
@@ -121,11 +123,14 @@ def storage_file_response(
 
 @require_http_methods(["GET", "HEAD"])
 def serve_media(request, path: str) -> HttpResponse:
-    """/media/<path> from the default storage, for when no proxy sends them (runserver, tests,
-    a bucket behind the app servers only). Public files: anyone may read them."""
+    """/media/images/… and /media/original_images/… from the default storage, for when no proxy
+    sends them (runserver, tests, a bucket behind the app servers). Only Wagtail's images: a
+    document is sent by Wagtail's view (which checks a private collection's viewers), H5P and
+    SCORM files by their players' views (approval, the sandbox's CSP) — the same rule as
+    deploy/nginx.conf."""
     from django.core.files.storage import default_storage
 
-    if not path or path.endswith("/") or ".." in path.split("/"):
+    if not path.startswith(PUBLIC_MEDIA) or path.endswith("/") or ".." in path.split("/"):
         raise Http404("no such file")
     response = storage_file_response(request, default_storage, path)
     # An uploaded SVG or HTML file opened on its own runs in an opaque origin, never ours.

@@ -147,7 +147,7 @@ def test_an_image_uploaded_in_the_admin_is_in_the_bucket_and_shown_in_a_lesson(
 
 
 def test_media_from_the_bucket_answer_ranges_and_head(client, s3_storage):
-    name = default_storage.save("documents/temoignage.mp4", io.BytesIO(bytes(range(256)) * 40))
+    name = default_storage.save("original_images/affiche.png", io.BytesIO(bytes(range(256)) * 40))
     whole = client.get(f"/media/{name}")
     assert whole.status_code == 200 and whole["Content-Length"] == "10240"
     assert _body(whole) == bytes(range(256)) * 40
@@ -157,7 +157,15 @@ def test_media_from_the_bucket_answer_ranges_and_head(client, s3_storage):
     assert client.get(f"/media/{name}", HTTP_RANGE="bytes=-10")["Content-Length"] == "10"
     assert client.get(f"/media/{name}", HTTP_RANGE="bytes=20000-").status_code == 416
     assert client.head(f"/media/{name}").status_code == 200
-    assert client.get("/media/documents/absent.mp4").status_code == 404
+    assert client.get("/media/images/absent.png").status_code == 404
+
+
+def test_media_serves_images_only_documents_and_packages_go_through_their_views(client, s3_storage):
+    # A document in a private collection, an H5P file awaiting approval: never from /media/.
+    for name in ("documents/guide.pdf", "h5p/content/0123/content/content.json", "scorm/x.html"):
+        stored = default_storage.save(name, io.BytesIO(b"%PDF-1.4 {}"))
+        assert stored in _keys(s3_storage, s3_storage.media_bucket)
+        assert client.get(f"/media/{stored}").status_code == 404, name
 
 
 def test_a_document_is_sent_by_wagtails_view_from_the_bucket(client, editor, s3_storage):
@@ -253,3 +261,13 @@ def test_a_register_export_is_built_into_the_private_bucket_and_downloaded(
         ].read()
     )
     assert _files(settings.PRIVATE_MEDIA_ROOT) == []
+
+
+def test_on_the_local_disk_media_serves_the_same_images_only(client):
+    assert is_local(default_storage)
+    image = default_storage.save("images/affiche.png", io.BytesIO(_png(40, 30)))
+    answer = client.get(f"/media/{image}")
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/png"
+    document = default_storage.save("documents/guide.pdf", io.BytesIO(b"%PDF-1.4"))
+    assert client.get(f"/media/{document}").status_code == 404
+    assert client.get("/media/images/../documents/guide.pdf").status_code == 404
