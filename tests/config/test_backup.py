@@ -227,6 +227,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(tmp_path):
     assert User.objects.count() == 1
 
 
+@pytest.mark.django_db  # no database needed: not a transactional test
 def test_the_oldest_backups_beyond_keep_are_removed(tmp_path):
     for stamp in ("20260101-000000Z", "20260102-000000Z", "20260103-000000Z"):
         (tmp_path / f"formation-{stamp}").mkdir()
