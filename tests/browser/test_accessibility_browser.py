@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Choice
 from courses import services as course_services
 from tests.browser.conftest import assert_accessible
+from tests.browser.phone import answer_quiz
 from tests.clients import sign_in_browser
 from tests.factories import (
     PASSWORD,
@@ -27,18 +27,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _answer_every_question(page) -> None:
-    for fieldset in page.locator("fieldset[data-question]").all():
-        keys = [
-            radio.get_attribute("value")
-            for radio in fieldset.locator("label.quiz-choice input").all()
-        ]
-        right = set(
-            Choice.objects.filter(key__in=keys, is_correct=True).values_list("key", flat=True)
-        )
-        fieldset.locator(f"input[value='{next(k for k in keys if k in right)}']").check()
 
 
 def test_the_learner_journey_passes_axe(page, live_server, screenshot_dir):
@@ -76,7 +64,7 @@ def test_the_learner_journey_passes_axe(page, live_server, screenshot_dir):
     assert ring == "solid", "the answer's label draws the focus ring"
     page.screenshot(path=str(screenshot_dir / "quiz-answer-focus.png"))
 
-    _answer_every_question(page)
+    answer_quiz(page, right=True)
     page.get_by_role("button", name="Envoyer mes réponses").click()
     expect(page.get_by_text("Votre note : 100 %")).to_be_visible()
     assert_accessible(page)  # the result
