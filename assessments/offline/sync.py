@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -181,7 +182,7 @@ def apply_action(*, user, action, host: str) -> dict:
     with transaction.atomic():
         # One action of a learner at a time: the page and the worker may sync at once (two
         # tabs, Background Sync and « Synchroniser »); each waits for the other, in order.
-        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         existing = OfflineAction.objects.filter(client_id=client_id).first()
         if existing is None:
             now = timezone.now()
