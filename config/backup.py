@@ -17,7 +17,8 @@ again by the sweep or on download; H5P files are deleted only with their activit
 
 `restore` writes into the database and storages the settings name (DATABASE_URL, STORAGE_URL
 or the local folders), creating missing buckets; it refuses a database that already holds tables
-unless `--replace` is given (then pg_restore --clean replaces them)."""
+unless `--replace` is given (then pg_restore --clean replaces them), and empties the shared
+cache at the end (it holds pages and lookups of the data that was there before)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage, storages
 from django.db import connections
@@ -308,4 +310,8 @@ def restore(
                 )
             )
         counts[label] = len(items)
+    # The shared cache holds pages and lookups of the data that was there before (courses/
+    # cache.py, Wagtail's site lookups): none of it may outlive the restore.
+    cache.clear()
+    out("cache emptied")
     return counts

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -142,7 +143,9 @@ def _back_up_drop_and_restore(tmp_path, *, drop_files, new_storage):
     _drop_everything()
     drop_files()
     new_storage()
+    cache.set("a-page-of-before", "stale")
     call_command("restore", str(folder))
+    assert cache.get("a-page-of-before") is None  # nothing of before outlives the restore
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
