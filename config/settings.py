@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "people.middleware.AdminModelAccessMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
-# `make bench` only: each response says the CPU time and SQL queries it cost (config/bench_timing.py).
+# `make bench` only: each response says the CPU time and SQL queries it cost
+# (config/bench_timing.py).
 if env.bool("DJANGO_BENCH_TIMING", default=False):
     MIDDLEWARE.insert(0, "config.bench_timing.BenchTimingMiddleware")
 
