@@ -42,14 +42,15 @@ $(H5P_PLAYER)/.installed: package.json package-lock.json | prerequisites
 
 # The service worker's Workbox modules come from npm too (package-lock.json pins them): their
 # browser builds are copied into the static files at install time, served by us (config/pwa.py
-# serves /sw.js, which loads them), never committed, never from a CDN.
+# serves /sw.js, which loads them), never committed, never from a CDN; with their source maps,
+# which collectstatic follows.
 WORKBOX := site/static/workbox
 $(WORKBOX)/.installed: $(H5P_PLAYER)/.installed
 	rm -rf $(WORKBOX)
 	mkdir -p $(WORKBOX)
-	cp node_modules/workbox-sw/build/workbox-sw.js $(WORKBOX)/
+	cp node_modules/workbox-sw/build/workbox-sw.js node_modules/workbox-sw/build/workbox-sw.js.map $(WORKBOX)/
 	for module in core routing strategies precaching; do \
-		cp node_modules/workbox-$$module/build/workbox-$$module.prod.js $(WORKBOX)/; done
+		cp node_modules/workbox-$$module/build/workbox-$$module.prod.js* $(WORKBOX)/; done
 	touch $@
 
 install: prerequisites $(VENV)/.installed $(H5P_PLAYER)/.installed $(WORKBOX)/.installed
