@@ -102,14 +102,14 @@ def test_a_moved_lesson_is_served_at_its_new_address_under_its_new_module(client
     course, module, lesson = _lesson()
     old_url = lesson.url
     assert client.get(old_url).status_code == 200
-    target = ModulePageFactory(parent=course, title="Module d'arrivée")
+    target = ModulePageFactory(parent=course, title="Module final")
     lesson.move(target, pos="last-child")
     lesson.refresh_from_db()
     assert lesson.url != old_url
     # Wagtail leaves a redirect from the old address: it leads to the new one.
     assert client.get(old_url)["Location"].endswith(lesson.url)
     html = client.get(lesson.url).content.decode()
-    assert "Module d'arrivée" in html  # breadcrumb and outline from the new module
+    assert "Module final" in html  # breadcrumb and outline from the new module
 
 
 def test_a_new_translation_appears_in_the_language_switch(client):
