@@ -168,6 +168,19 @@ EXPECTED: dict[str, dict[str, str]] = {
     "home": PUBLIC,
     "wagtailcore_authenticate_with_password": NOBODY,
     "wagtail_serve": PUBLIC,
+    # Offline use (issue 19): the app's manifest, its worker and pages are for everyone; a
+    # module's download list is for the person enrolled (B); the sync takes B's own actions.
+    "web_manifest": PUBLIC,
+    "service_worker": PUBLIC,
+    "install_app": PUBLIC,
+    "offline_page": PUBLIC,
+    # JSON for the phone's scripts: a visitor is refused, not sent to a sign-in page; a person
+    # not enrolled gets 409 with the reason.
+    "offline_module": _only("requester", anonymous="no"),
+    "offline_lesson_module": _only("requester", anonymous="no"),
+    "offline_sync": NOBODY,
+    # Wagtail's images only (no such file here); documents and packages go through their views.
+    "media": NOBODY,
 }
 
 # The admin: only editors, administrators and superusers enter; these pages show people's data
@@ -232,7 +245,7 @@ def world():
         "administrator": admin_group_member,
         "superuser": administrator(email="root@exemple.ml"),
     }
-    course, _modules, (lesson,) = course_with_lessons(modules=1, lessons=1)
+    course, (module,), (lesson,) = course_with_lessons(modules=1, lessons=1)
     enrolment = EnrolmentFactory(user=requester, course=course)
     certificate = CertificateFactory(holder=requester, course=course)
     cohort = Cohort.objects.create(institution=y, name="Promotion Y")
@@ -269,6 +282,7 @@ def world():
         "attempt_id": attempt.pk,
         "page_id": lesson.pk,
         "lesson_id": lesson.pk,
+        "module_id": module.pk,
         "enrolment_id": enrolment.pk,
         "certificate_id": certificate.pk,
         "export_id": export.pk,
@@ -327,7 +341,7 @@ def _outcome(response) -> str:
         return "no" if location == "/admin/" else "ok"
     if status in (200, 204):
         return "ok"
-    if status in (400, 403, 404, 410):
+    if status in (400, 403, 404, 409, 410):
         return "no"
     return f"status {status}"
 
