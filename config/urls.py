@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.views import serve as wagtail_serve
 
 from config import pwa
 from config.health import healthz
