@@ -5,7 +5,6 @@ its quiz — and the browser reports no policy violation anywhere."""
 
 import io
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -16,6 +15,7 @@ from playwright.sync_api import expect
 
 from courses import services as course_services
 from people.roles import EDITORS_GROUP, MODERATORS_GROUP
+from tests.browser.phone import watch_hosts
 from tests.factories import (
     CoursePageFactory,
     DocumentFactory,
@@ -83,27 +83,13 @@ def _lesson():
     return course, refresher, lesson
 
 
-def _watch_hosts(page, live_server) -> list[str]:
-    """Every request of the page's context to a host other than the live server's."""
-    own = urlsplit(live_server.url).netloc
-    elsewhere: list[str] = []
-
-    def record(request):
-        parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != own:
-            elsewhere.append(request.url)
-
-    page.context.on("request", record)
-    return elsewhere
-
-
 def test_the_admin_editor_works_under_the_policy(page, live_server, client):
     course, refresher, lesson = _lesson()
     editor = UserFactory()
     editor.groups.add(*Group.objects.filter(name__in=[EDITORS_GROUP, MODERATORS_GROUP]))
     TOTP.activate(editor, generate_totp_secret())
     violations = _watch(page)
-    elsewhere = _watch_hosts(page, live_server)
+    elsewhere = watch_hosts(page, live_server)
     _sign_in(page, live_server, client, editor)
 
     page.goto("/admin/")
