@@ -183,14 +183,18 @@ class DocumentFactory(DjangoModelFactory):
     file = factory.django.FileField(filename="guide.pdf", data=b"%PDF-1.4\n" + b"0" * 2048)
 
 
-def every_block_body(*, image, document, video, poster, h5p_activity=None, quiz=None) -> list[dict]:
+def every_block_body(
+    *, image, document, video, poster, h5p_activity=None, quiz=None, scorm_package=None
+) -> list[dict]:
     """Raw StreamField data for a lesson that uses every block once (the activity blocks when
-    their H5P activity and quiz are given)."""
+    their H5P activity, quiz and SCORM package are given)."""
     activities = []
     if h5p_activity is not None:
         activities.append(h5p_block(h5p_activity))
     if quiz is not None:
         activities.append(quiz_block(quiz))
+    if scorm_package is not None:
+        activities.append(scorm_block(scorm_package))
     return activities + [
         {"type": "rich_text", "value": "<h2>Introduction</h2><p>La traite des personnes.</p>"},
         {

@@ -157,7 +157,9 @@ def test_a_learner_answers_a_real_package_and_the_result_completes_the_lesson(
 def test_the_large_real_packages_render(page, live_server, screenshot_dir, name, visible):
     _activity, _lesson, _learner, player, errors = _open_activity(page, live_server, name)
 
-    expect(player.locator(visible).first).to_be_visible()
+    # ~200 files (libraries, images) through the checking file view: 4–5 s on a quiet machine,
+    # more beside the other test worker; the default 5 s is too short for these two.
+    expect(player.locator(visible).first).to_be_visible(timeout=30_000)
     page.wait_for_timeout(1500)
     page.screenshot(path=screenshot_dir / f"{name}.png", full_page=True)
     expect(page.locator("[data-h5p-failed]")).to_be_hidden()

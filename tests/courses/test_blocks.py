@@ -11,6 +11,7 @@ from tests.factories import (
     every_block_body,
     h5p_activity,
     quiz_with_questions,
+    scorm_package_row,
 )
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def rendered_blocks():
         poster=ImageFactory(),
         h5p_activity=h5p_activity(title="Qualifier les faits"),
         quiz=quiz_with_questions(title="Évaluation du module"),
+        scorm_package=scorm_package_row(title="Module du partenaire"),
     )
     stream = LessonBodyBlock().to_python(raw)
     with translation.override("fr"):
