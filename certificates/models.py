@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import hashlib
+import hmac
 import uuid
 
 from django.conf import settings
@@ -29,9 +31,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def certificate_pdf_name(instance, filename: str) -> str:
-    """A random name in the private storage: the file's name never carries the verification
-    code (whoever sees a file name, in a log or a directory listing, learns no code)."""
-    return f"certificates/{uuid.uuid4().hex}.pdf"
+    """A name in the private storage that never carries the verification code (whoever sees a
+    file name, in a log or a directory listing, learns no code): a keyed hash of the row's id,
+    so that a render interrupted between the file and the commit and done again writes the same
+    file instead of leaving an orphan; random for a row not saved yet."""
+    if instance.pk is None:
+        return f"certificates/{uuid.uuid4().hex}.pdf"
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"certificate-pdf:{instance.pk}".encode(), hashlib.sha256
+    )
+    return f"certificates/{digest.hexdigest()[:32]}.pdf"
 
 
 class CertificateStatus(models.TextChoices):
