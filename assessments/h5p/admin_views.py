@@ -29,6 +29,7 @@ from assessments.h5p.permissions import (
     can_view_h5p_results,
 )
 from assessments.models import H5PActivity, H5PLibrary, XAPIStatement
+from assessments.packages.extraction import PackageError
 from courses.blocks import PRACTICE_EVIDENCE_HELP
 from people.models import User
 from people.spreadsheets import csv_bytes, xlsx_bytes
@@ -159,55 +160,87 @@ class ReplacePackageForm(forms.Form):
         return package
 
 
-class ReplacePackageView(AdminTemplateView):
-    """Upload a new version of an activity's package (`services.replace_h5p_package`)."""
+class ReplaceVersionView(AdminTemplateView):
+    """Upload a new version of a package that keeps its place in lessons and its results. A
+    subclass names the model, the permission, the form, the service and the list to go back to
+    (H5P activities here, SCORM packages in assessments/scorm/admin_views.py)."""
 
     template_name = "assessments/admin/replace_package.html"
     page_title = gettext_lazy("Replace the package")
+    model: type
+    permission: str
+    form_class: type[forms.Form]
+    list_url_name: str
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("assessments.change_h5pactivity"):
+        if not request.user.has_perm(self.permission):
             raise PermissionDenied
-        self.activity = get_object_or_404(H5PActivity, pk=kwargs["pk"])
+        self.object = get_object_or_404(self.model, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_page_subtitle(self):
-        return self.activity.title
+        return self.object.title
+
+    def explanation(self) -> str:
+        """What replacing keeps and what it resets, said above the form."""
+        raise NotImplementedError
+
+    def replace(self, *, file, user):
+        raise NotImplementedError
+
+    def announce(self, request: HttpRequest, replaced) -> None:
+        """Warnings after a replacement (libraries to approve, import notes)."""
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", ReplacePackageForm())
-        return super().get_context_data(activity=self.activity, **kwargs)
+        kwargs.setdefault("form", self.form_class())
+        return super().get_context_data(explanation=self.explanation(), **kwargs)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = ReplacePackageForm(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES)
         if form.is_valid():
             try:
-                activity = services.replace_h5p_package(
-                    activity=self.activity,
-                    file=form.cleaned_data["package"],
-                    replaced_by=request.user,
-                )
-            except H5PPackageError as error:
+                replaced = self.replace(file=form.cleaned_data["package"], user=request.user)
+            except PackageError as error:
                 form.add_error("package", error)
             else:
                 messages.success(
                     request,
                     _("“%(title)s” now plays the new version of its package.")
-                    % {"title": activity.title},
+                    % {"title": replaced.title},
                 )
-                pending = list(activity.libraries_awaiting_approval())
-                if pending:
-                    messages.warning(
-                        request,
-                        _(
-                            "Learners will see it again once an administrator approves "
-                            "%(libraries)s."
-                        )
-                        % {"libraries": ", ".join(str(library) for library in pending)},
-                    )
-                announce_notes(request, activity)
-                return redirect("wagtailsnippets_assessments_h5pactivity:list")
+                self.announce(request, replaced)
+                return redirect(self.list_url_name)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class ReplacePackageView(ReplaceVersionView):
+    """Upload a new version of an activity's package (`services.replace_h5p_package`)."""
+
+    model = H5PActivity
+    permission = "assessments.change_h5pactivity"
+    form_class = ReplacePackageForm
+    list_url_name = "wagtailsnippets_assessments_h5pactivity:list"
+
+    def explanation(self) -> str:
+        return _(
+            "“%(title)s” (%(type)s) keeps its place in lessons and its learners' results. Its "
+            "saved progress is reset: learners start the new version afresh. New library "
+            "versions must be approved by an administrator before learners see the activity "
+            "again; the old files are deleted once nothing uses them."
+        ) % {"title": self.object.title, "type": self.object.main_library.machine_name}
+
+    def replace(self, *, file, user):
+        return services.replace_h5p_package(activity=self.object, file=file, replaced_by=user)
+
+    def announce(self, request: HttpRequest, replaced) -> None:
+        pending = list(replaced.libraries_awaiting_approval())
+        if pending:
+            messages.warning(
+                request,
+                _("Learners will see it again once an administrator approves %(libraries)s.")
+                % {"libraries": ", ".join(str(library) for library in pending)},
+            )
+        announce_notes(request, replaced)
 
 
 class PreviewActivityView(AdminTemplateView):

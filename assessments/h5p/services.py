@@ -25,9 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.blocks import StreamValue, StructValue
-from wagtail.blocks.list_block import ListValue
-from wagtail.fields import StreamField
+from wagtail.blocks import StructValue
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -35,6 +33,7 @@ from assessments.h5p.extraction import DEFAULT_LIMITS, H5PPackageError, Limits, 
 from assessments.h5p.validation import BundledLibrary, PackageManifest, validate_package
 from assessments.models import H5PActivity, H5PLibrary, H5PUserState, XAPIStatement
 from assessments.models.h5p import content_storage_path
+from assessments.packages.streams import struct_values
 from assessments.signals import h5p_result_recorded
 
 VERB_COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
@@ -467,36 +466,19 @@ def _is_h5p_value(value: Any) -> bool:
     )
 
 
-def _walk(value: Any, found: list[LessonActivity]) -> None:
-    if _is_h5p_value(value):
-        if value.get("activity") is not None:
-            found.append(
-                LessonActivity(
-                    activity=value["activity"],
-                    title=value.get("title") or value["activity"].title,
-                    pass_threshold=float(value.get("pass_threshold") or 0),
-                    counts_for_completion=bool(value.get("counts_for_completion")),
-                )
-            )
-    elif isinstance(value, StreamValue):
-        for child in value:
-            _walk(child.value, found)
-    elif isinstance(value, StructValue):
-        for child in value.values():
-            _walk(child, found)
-    elif isinstance(value, ListValue | list):
-        for child in value:
-            _walk(child, found)
-
-
 def lesson_h5p_activities(lesson: Page) -> list[LessonActivity]:
-    """The H5P activity blocks of a lesson, in page order, from all of its StreamFields."""
-    page = lesson.specific
-    found: list[LessonActivity] = []
-    for model_field in page._meta.get_fields():
-        if isinstance(model_field, StreamField):
-            _walk(getattr(page, model_field.name), found)
-    return found
+    """The H5P activity blocks of a lesson that name an activity, in page order, from all of
+    its StreamFields."""
+    return [
+        LessonActivity(
+            activity=value["activity"],
+            title=value.get("title") or value["activity"].title,
+            pass_threshold=float(value.get("pass_threshold") or 0),
+            counts_for_completion=bool(value.get("counts_for_completion")),
+        )
+        for value in struct_values(lesson, _is_h5p_value)
+        if value.get("activity") is not None
+    ]
 
 
 def lesson_h5p_requirements_met(*, user, lesson: Page) -> bool:

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count, Max, Q, Sum
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.snippets import CreateView
 
-from assessments.h5p.admin_views import AdminTemplateView
+from assessments.h5p.admin_views import AdminTemplateView, ReplaceVersionView
 from assessments.models import ScormAttempt, ScormPackage
 from assessments.packages.extraction import PackageError
 from assessments.scorm import player, services
@@ -142,45 +142,27 @@ class ReplaceScormForm(forms.Form):
     )
 
 
-class ReplaceScormView(AdminTemplateView):
-    template_name = "assessments/admin/replace_scorm.html"
-    page_title = gettext_lazy("Replace the package")
+class ReplaceScormView(ReplaceVersionView):
+    """Upload a new version of a SCORM package (`services.replace_scorm_package`)."""
+
     header_icon = "desktop"
+    model = ScormPackage
+    permission = "assessments.change_scormpackage"
+    form_class = ReplaceScormForm
+    list_url_name = "wagtailsnippets_assessments_scormpackage:list"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("assessments.change_scormpackage"):
-            raise PermissionDenied
-        self.package = get_object_or_404(ScormPackage, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def explanation(self) -> str:
+        return _(
+            "“%(title)s” (%(version)s) keeps its place in lessons and its learners' results. An "
+            "attempt under way starts again on the new version; the old files are deleted."
+        ) % {"title": self.object.title, "version": self.object.get_version_display()}
 
-    def get_page_subtitle(self):
-        return self.package.title
+    def replace(self, *, file, user):
+        return services.replace_scorm_package(package=self.object, file=file, replaced_by=user)
 
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", ReplaceScormForm())
-        return super().get_context_data(package=self.package, **kwargs)
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = ReplaceScormForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                package = services.replace_scorm_package(
-                    package=self.package,
-                    file=form.cleaned_data["package"],
-                    replaced_by=request.user,
-                )
-            except PackageError as error:
-                form.add_error("package", error)
-            else:
-                messages.success(
-                    request,
-                    _("“%(title)s” now plays the new version of its package.")
-                    % {"title": package.title},
-                )
-                for text in describe_notes(package.import_notes):
-                    messages.warning(request, text)
-                return redirect("wagtailsnippets_assessments_scormpackage:list")
-        return self.render_to_response(self.get_context_data(form=form))
+    def announce(self, request: HttpRequest, replaced) -> None:
+        for text in describe_notes(replaced.import_notes):
+            messages.warning(request, text)
 
 
 def _percent(value) -> float | None:

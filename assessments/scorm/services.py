@@ -20,15 +20,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.blocks import StreamValue, StructValue
-from wagtail.blocks.list_block import ListValue
-from wagtail.fields import StreamField
+from wagtail.blocks import StructValue
 from wagtail.log_actions import log
 from wagtail.models import Page
 
 from assessments.models import ScormAttempt, ScormPackage
 from assessments.models.scorm import scorm_storage_path
 from assessments.packages.extraction import DEFAULT_LIMITS, Limits, PackageError, extract_archive
+from assessments.packages.streams import struct_values
 from assessments.scorm.manifest import SCORM_POLICY, Manifest, read_manifest
 from assessments.signals import scorm_result_recorded
 
@@ -265,36 +264,19 @@ def _is_scorm_value(value: Any) -> bool:
     )
 
 
-def _walk(value: Any, found: list[LessonModule]) -> None:
-    if _is_scorm_value(value):
-        if value.get("package") is not None:
-            found.append(
-                LessonModule(
-                    package=value["package"],
-                    title=value.get("title") or value["package"].title,
-                    completion_rule=value.get("completion_rule") or CompletionRule.COMPLETED,
-                    minimum_score=int(value.get("minimum_score") or 0),
-                    counts_for_completion=bool(value.get("counts_for_completion")),
-                )
-            )
-    elif isinstance(value, StreamValue):
-        for child in value:
-            _walk(child.value, found)
-    elif isinstance(value, StructValue):
-        for child in value.values():
-            _walk(child, found)
-    elif isinstance(value, ListValue | list):
-        for child in value:
-            _walk(child, found)
-
-
 def lesson_scorm_modules(lesson: Page) -> list[LessonModule]:
-    page = lesson.specific
-    found: list[LessonModule] = []
-    for model_field in page._meta.get_fields():
-        if isinstance(model_field, StreamField):
-            _walk(getattr(page, model_field.name), found)
-    return found
+    """The SCORM module blocks of a lesson that name a package, in page order."""
+    return [
+        LessonModule(
+            package=value["package"],
+            title=value.get("title") or value["package"].title,
+            completion_rule=value.get("completion_rule") or CompletionRule.COMPLETED,
+            minimum_score=int(value.get("minimum_score") or 0),
+            counts_for_completion=bool(value.get("counts_for_completion")),
+        )
+        for value in struct_values(lesson, _is_scorm_value)
+        if value.get("package") is not None
+    ]
 
 
 def module_in_lesson(*, lesson: Page, package_id: int) -> LessonModule | None:

@@ -230,3 +230,32 @@ def test_an_editor_uploads_a_package_in_the_admin_and_a_refusal_is_shown(client,
     assert (package.title, package.uploaded_by) == ("Module 1", editor)
     listing = client.get("/admin/snippets/assessments/scormpackage/").content.decode()
     assert "Module 1" in listing and f"/admin/scorm/packages/{package.pk}/replace/" in listing
+
+
+def test_an_editor_replaces_a_package_in_the_admin_and_a_refusal_changes_nothing(
+    client, editor
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    package = scorm_package_row(title="Module 1")
+    before = package.content_hash
+    client.force_login(editor)
+    url = f"/admin/scorm/packages/{package.pk}/replace/"
+    page = client.get(url).content.decode()
+    assert "garde sa place dans les leçons" in page and "Remplacer le paquet" in page
+
+    refused = client.post(url, {"package": SimpleUploadedFile("v2.zip", _hostile("zip slip"))})
+    assert refused.status_code == 200
+    assert 'class="error-message"' in refused.content.decode()
+    package.refresh_from_db()
+    assert package.content_hash == before
+
+    replaced = client.post(
+        url,
+        {"package": SimpleUploadedFile("v2.zip", scorm_package(title="Version 2"))},
+        follow=True,
+    )
+    assert "joue maintenant la nouvelle version" in replaced.content.decode()
+    package.refresh_from_db()
+    assert package.content_hash != before
+    assert ScormPackage.objects.count() == 1
