@@ -232,9 +232,7 @@ def test_an_editor_uploads_a_package_in_the_admin_and_a_refusal_is_shown(client,
     assert "Module 1" in listing and f"/admin/scorm/packages/{package.pk}/replace/" in listing
 
 
-def test_an_editor_replaces_a_package_in_the_admin_and_a_refusal_changes_nothing(
-    client, editor
-):
+def test_an_editor_replaces_a_package_in_the_admin_and_a_refusal_changes_nothing(client, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     package = scorm_package_row(title="Module 1")
