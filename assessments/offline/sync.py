@@ -162,7 +162,11 @@ def _answer(row: OfflineAction, status: str | None = None) -> dict:
 
 
 def _client_time(value):
-    parsed = parse_datetime(value) if isinstance(value, str) else None
+    """The phone's clock, for information; an impossible date is kept as none."""
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
     if parsed is not None and timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
@@ -175,7 +179,7 @@ def apply_action(*, user, action, host: str) -> dict:
         client_id = uuid.UUID(str(raw_id))
     except ValueError:
         return {"id": str(raw_id), "status": REFUSED, "message": _("This action has no valid id.")}
-    kind = action.get("kind")
+    kind = action.get("kind") if isinstance(action.get("kind"), str) else None
     payload = action.get("payload") if isinstance(action.get("payload"), dict) else {}
     if kind not in HANDLERS:
         return {"id": str(client_id), "status": REFUSED, "message": _("Unknown action.")}

@@ -289,3 +289,29 @@ def test_english_refusals_in_english(client, learner, course):
     assert response.json()["results"][0]["message"] == (
         "This lesson is no longer published: nothing was recorded."
     )
+
+
+def test_malformed_actions_are_refused_one_by_one_and_nothing_is_written(client, learner, course):
+    _course, _modules, lessons = course
+    good = action("lesson_complete", {"lesson": lessons[0].pk})
+    results = sync(
+        client,
+        "not an object",
+        {"id": "pas-un-uuid", "kind": "lesson_complete"},
+        action(["lesson_complete"], {"lesson": lessons[1].pk}),  # a kind of the wrong type
+        action("lesson_complete", "not an object"),
+        action("lesson_complete", {"lesson": lessons[1].pk}, client_time="2026-13-45T99:00:00"),
+        action("lesson_complete", {"lesson": ["1"]}),
+        good,
+    )
+    assert [r["status"] for r in results] == ["refused"] * 4 + ["applied", "refused", "applied"]
+    assert all(r["message"] for r in results if r["status"] == "refused")
+    assert OfflineAction.objects.get(client_id=good["id"]).client_time is not None
+    # The impossible phone time is kept as none: it never decides anything.
+    assert OfflineAction.objects.filter(client_time__isnull=True).count() == 1
+    for body in (b"{", b"[]", b'{"actions": {}}', b"\xff"):
+        response = client.post(SYNC, body, "application/json")
+        assert response.status_code == 400, body
+        assert response.json()["error"]
+    # More than one sync's worth: the first 200 are answered, the phone keeps the rest.
+    assert len(sync(client, *([None] * 201))) == 200
