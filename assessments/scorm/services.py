@@ -335,9 +335,16 @@ def next_attempt_number(*, user, lesson: Page, package: ScormPackage) -> int:
     return (latest or 0) + 1
 
 
-def _seconds(value: str) -> float | None:
-    """SCORM 1.2 `HHHH:MM:SS.SS` or SCORM 2004 ISO 8601 `PT1H2M3.5S` → seconds."""
-    value = (value or "").strip()
+# A time beyond a year is no time spent on a module (an ISO duration of 10^400 years is inf).
+MAX_SECONDS = 366 * 24 * 3600
+
+
+def _seconds(value: Any) -> float | None:
+    """SCORM 1.2 `HHHH:MM:SS.SS` or SCORM 2004 ISO 8601 `PT1H2M3.5S` → seconds; None for
+    anything else (a number, a list: what a sloppy package may send)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
     match = re.fullmatch(r"(\d{1,4}):([0-5]?\d):([0-5]?\d(?:\.\d{1,2})?)", value)
     if match:
         hours, minutes, seconds = match.groups()
@@ -348,7 +355,8 @@ def _seconds(value: str) -> float | None:
     )
     if match and value not in ("P", "PT"):
         years, months, days, hours, minutes, seconds = (float(g or 0) for g in match.groups())
-        return ((years * 365 + months * 30 + days) * 24 + hours) * 3600 + minutes * 60 + seconds
+        total = ((years * 365 + months * 30 + days) * 24 + hours) * 3600 + minutes * 60 + seconds
+        return total if total < MAX_SECONDS else None
     return None
 
 
@@ -484,8 +492,8 @@ def _apply(attempt: ScormAttempt, version: str, data: dict) -> None:
             scaled = (raw - bottom) / (top - bottom)
     if scaled is not None:
         attempt.score_scaled = min(max(scaled, -1), 1)
-    total = _seconds(data.get(f"{prefix}total_time") or "")
-    session = _seconds(data.get(f"{prefix}session_time") or "")
+    total = _seconds(data.get(f"{prefix}total_time"))
+    session = _seconds(data.get(f"{prefix}session_time"))
     if total is not None and total >= attempt.total_seconds:
         attempt.total_seconds = total
     elif session is not None and total is None and data.get("terminate"):

@@ -235,3 +235,28 @@ def test_a_new_version_is_never_served_under_the_old_launch(learner):
     package.refresh_from_db()
     assert Client().get(old).status_code == 404
     assert Client().get(_launch(learner, lesson, package)).status_code == 200
+
+
+def test_commits_of_the_wrong_shape_are_refused_or_ignored_never_a_server_error(learner):
+    package = scorm_package_row()
+    lesson = _lesson(package, learner)
+    config = _runtime(Client().get(_launch(learner, lesson, package)))
+    for data in (
+        [],
+        "cmi",
+        {"cmi.suspend_data": ["a"]},
+        {"cmi.core.lesson_location": {"x": 1}},
+    ):
+        refused = _commit(config, data)
+        assert refused.status_code == 400, data
+        assert refused.json()["result"] == "false"
+    # Values a sloppy package sends: numbers for times, infinite scores, dates of no meaning.
+    for data in (
+        {"cmi.core.total_time": 5, "cmi.core.session_time": ["x"]},
+        {"cmi.core.score.raw": "inf", "cmi.core.score.max": "nan"},
+        {"cmi.core.total_time": "P" + "9" * 400 + "Y"},
+    ):
+        accepted = _commit(config, data)
+        assert accepted.status_code == 200, (data, accepted.content)
+    attempt = ScormAttempt.objects.get(user=learner)
+    assert attempt.score_raw is None and attempt.total_seconds == 0
