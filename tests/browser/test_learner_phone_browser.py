@@ -1,11 +1,13 @@
 """Learner pages on a phone (360 × 740) that the first-contact walk
 (test_first_contact_browser.py) does not cross: sign-in and its second-factor step, setting up
 an authenticator, the profile, the quiz's confirmation page (without JavaScript), the
-verification form and a code not found, the « PDF not ready » page, and the error pages (400,
-403, 404, 500, a refused form). None is wider than the screen or asks anything of another host."""
+verification form and a code not found, the « PDF not ready » page, the error pages (400,
+403, 404, 500, 503, a refused form), the install and offline pages. None is wider than the
+screen or asks anything of another host."""
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import OperationalError
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -87,6 +89,21 @@ def test_the_other_learner_pages_fit_a_phone_and_stay_on_our_host(
         page.goto("/fr/verify/")
         page.set_content(response.content.decode())
         assert_fits(page, screenshot_dir, f"error-{status}")
+    # 503: the database not answering (a restart), as the handler sees it.
+    try:
+        raise OperationalError("the database is restarting")
+    except OperationalError:
+        with translation.override("fr"):
+            response = errors.server_error(factory.get("/fr/ma-formation/"))
+    assert response.status_code == 503
+    page.goto("/fr/verify/")
+    page.set_content(response.content.decode())
+    expect(page.get_by_text("Service momentanément indisponible").first).to_be_visible()
+    assert_fits(page, screenshot_dir, "error-503")
+
+    # Installing the site on the phone, and the page shown offline for a page not downloaded.
+    fits(page, "/fr/installer/", screenshot_dir, "install-app")
+    fits(page, "/fr/hors-connexion/", screenshot_dir, "offline-page")
 
     # The PDF on a server without Pango: a page saying it is being prepared.
     without_pango(monkeypatch)
