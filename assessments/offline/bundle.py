@@ -17,7 +17,6 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from assessments.h5p.services import lesson_h5p_activities
@@ -26,6 +25,7 @@ from assessments.offline.rules import check_module_open
 from assessments.quizzes import services as quiz_services
 from config.pwa import SHELL_STATIC, release
 from courses.models import LessonPage, ModulePage
+from courses.sizes import size_in_words
 
 # The renditions the lesson templates ask for (srcset_image … format-webp).
 IMAGE_WIDTHS = (360, 720, 1080)
@@ -52,13 +52,6 @@ class Bundle:
         if url and url not in self._seen:
             self._seen.add(url)
             self.urls.append({"url": url, "kind": kind, "size": size})
-
-
-def size_in_words(size: int) -> str:
-    """« 2,4 Mo », « 350 Ko » (decimal comma and units of the learner's language)."""
-    if size < 1024 * 1024:
-        return _("%(size)s KB") % {"size": number_format(max(1, round(size / 1024)))}
-    return _("%(size)s MB") % {"size": number_format(size / (1024 * 1024), 1)}
 
 
 def _file_size(file) -> int | None:

@@ -71,13 +71,14 @@ def test_image_is_a_lazy_webp_srcset(rendered_blocks):
 
 
 def test_document_download_shows_type_and_size(rendered_blocks):
-    assert re.search(r"PDF, 2,0\sKio", rendered_blocks["document"])
+    assert re.search(r"PDF, 2\sKo", rendered_blocks["document"])
 
 
 def test_video_fetches_only_its_poster_until_asked(rendered_blocks):
     html = rendered_blocks["video"]
     assert "<video" not in html
     assert "data-video-src=" in html and 'data-video-type="video/mp4"' in html
+    assert re.search(r"Charger la vidéo \(5\sKo\)", html)  # « Ko », as the offline badge says
     assert "Charger la vidéo" in html
     assert 'loading="lazy"' in html and ".webp" in html
     assert "<details><summary>Transcription</summary>" in html
