@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from assessments.models import QuestionBank, Quiz
 from assessments.quizzes import importing, services
 from assessments.quizzes.stats import quiz_statistics
+from courses.sizes import size_in_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,7 +62,9 @@ class ImportQuestionsView(AdminTemplateView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             if upload.size > importing.MAX_BYTES:
-                context["file_error"] = "Le fichier dépasse 5 Mo."
+                context["file_error"] = _("The file is larger than %(size)s.") % {
+                    "size": size_in_words(importing.MAX_BYTES)
+                }
                 return self.render_to_response(context)
             try:
                 report = importing.import_questions(

@@ -154,6 +154,17 @@ def test_the_admin_import_page_shows_each_rows_problem_and_offers_the_template(c
     assert export.status_code == 200
 
 
+def test_a_file_over_the_limit_is_refused_in_words_and_nothing_is_imported(client, editor):
+    client.force_login(editor)
+    bank = question_bank()
+    upload = io.BytesIO(_csv([_row("Q1")]) + b" " * (5 * 1024 * 1024))
+    upload.name = "questions.csv"
+    response = client.post(reverse("quiz_admin_import", args=[bank.pk]), {"file": upload})
+    assert response.status_code == 200
+    assert re.search(r"Le fichier dépasse 5,0\s+Mo\.", response.content.decode())
+    assert not Question.objects.exists()
+
+
 def test_a_learner_cannot_import(client):
     client.force_login(UserFactory())
     bank = question_bank()
