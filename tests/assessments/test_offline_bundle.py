@@ -145,3 +145,16 @@ def test_the_module_page_and_my_training_offer_the_download(client, module_setup
     assert "Supprimer du téléphone" in html
     html = client.get("/fr/ma-formation/").content.decode()
     assert "/fr/offline/lessons/" in html
+
+
+def test_ids_that_are_not_a_module_or_a_lesson_are_not_found(client, module_setup):
+    _learner, course, module, lessons = module_setup
+    for url in (
+        f"/fr/offline/modules/{lessons[0].pk}/",  # a lesson's id where a module's goes
+        f"/fr/offline/modules/{course.pk}/",
+        "/fr/offline/modules/999999/",
+        f"/fr/offline/lessons/{module.pk}/module/",  # a module's id where a lesson's goes
+        "/fr/offline/lessons/999999/module/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404, url
