@@ -235,12 +235,6 @@ def access_for(user) -> Access:
     return cached
 
 
-def forget_access(user) -> None:
-    """After a change of the user's roles within the same request (services call it)."""
-    if hasattr(user, "_access"):
-        del user._access
-
-
 def require_permission(user, permission: str) -> None:
     """The admin views' check of a model permission (e.g. "certificates.add_certificate"):
     PermissionDenied when the user lacks it."""

@@ -394,10 +394,6 @@ class ResultsView(AdminTemplateView):
         return super().get_context_data(**context, **kwargs)
 
 
-def results_url() -> str:
-    return reverse("h5p_admin_results")
-
-
 class ApproveLibrariesBulkAction(SnippetBulkAction):
     """Approve the selected library versions at once (a package often brings dozens)."""
 

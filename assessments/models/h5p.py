@@ -277,10 +277,6 @@ class XAPIStatement(models.Model):
     def __str__(self) -> str:
         return f"{self.verb.rsplit('/', 1)[-1]} · {self.activity} · {self.user}"
 
-    @property
-    def verb_name(self) -> str:
-        return self.verb.rsplit("/", 1)[-1]
-
 
 class H5PUserState(models.Model):
     """The player's saved state (`contentUserData`) of one learner in one activity of a lesson."""
