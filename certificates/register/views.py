@@ -71,13 +71,13 @@ def _url(name: str, period: Period, filters: queries.Filters, **changes) -> str:
 
 
 def _people_url(period, filters, **changes) -> str:
-    base = queries.Filters(**{**filters.__dict__, "q": "", "measure": ""})
-    return _url("register_people", period, base, **changes)
+    return _PeopleLinks(period, filters)(**changes)
 
 
 class _PeopleLinks:
-    """`_people_url` for the many links of one dashboard (a thousand at 120 institutions): the
-    path is reversed and the period's and filters' parameters encoded once. Same URLs."""
+    """Links to the list of people for a period and filters (no search, no measure), with
+    `changes`: made once per dashboard for its many links (a thousand at 120 institutions),
+    the path reversed and the parameters encoded once."""
 
     def __init__(self, period: Period, filters: queries.Filters):
         base = queries.Filters(**{**filters.__dict__, "q": "", "measure": ""})
