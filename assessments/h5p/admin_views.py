@@ -35,7 +35,21 @@ from people.models import User
 from people.spreadsheets import csv_bytes, xlsx_bytes
 
 
-class H5PUploadForm(WagtailAdminModelForm):
+class PackageUploadForm(WagtailAdminModelForm):
+    """An upload of a package (H5P, SCORM) with an optional title: left empty, the title
+    written in the package is used. `practice_note` says what its results count for."""
+
+    practice_note = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _(
+            "Leave empty to use the title written in the package. %(note)s"
+        ) % {"note": self.practice_note}
+
+
+class H5PUploadForm(PackageUploadForm):
     package = forms.FileField(
         label=gettext_lazy("H5P package (.h5p)"),
         help_text=gettext_lazy(
@@ -45,16 +59,11 @@ class H5PUploadForm(WagtailAdminModelForm):
         ),
     )
 
+    practice_note = PRACTICE_EVIDENCE_HELP
+
     class Meta:
         model = H5PActivity
         fields = ["package", "title"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["title"].required = False
-        self.fields["title"].help_text = _(
-            "Leave empty to use the title written in the package. %(note)s"
-        ) % {"note": PRACTICE_EVIDENCE_HELP}
 
     def clean_package(self):
         # Only the name here: the package is extracted and checked once, by the import.

@@ -13,10 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin import messages
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.snippets import CreateView
 
-from assessments.h5p.admin_views import AdminTemplateView, ReplaceVersionView
+from assessments.h5p.admin_views import (
+    AdminTemplateView,
+    PackageUploadForm,
+    ReplaceVersionView,
+)
 from assessments.models import ScormAttempt, ScormPackage
 from assessments.packages.extraction import PackageError
 from assessments.scorm import player, services
@@ -70,7 +73,7 @@ class ScormFileField(forms.FileField):
         return package
 
 
-class ScormUploadForm(WagtailAdminModelForm):
+class ScormUploadForm(PackageUploadForm):
     package = ScormFileField(
         label=gettext_lazy("SCORM package (.zip)"),
         help_text=gettext_lazy(
@@ -79,16 +82,11 @@ class ScormUploadForm(WagtailAdminModelForm):
         ),
     )
 
+    practice_note = SCORM_PRACTICE_HELP
+
     class Meta:
         model = ScormPackage
         fields = ["package", "title"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["title"].required = False
-        self.fields["title"].help_text = _(
-            "Leave empty to use the title written in the package. %(note)s"
-        ) % {"note": SCORM_PRACTICE_HELP}
 
 
 def _refuse(view, form, error: PackageError):
