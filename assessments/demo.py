@@ -1,6 +1,9 @@
 """Demo quizzes for `seed_demo`: the 46 questions of the demo curriculum, one bank per course
-(French with English translations), and one assessment per module, in both languages.
-Idempotent: questions are found by their external id, quizzes by their module."""
+(French with English translations), and one assessment per module, in both languages. The demo
+assessments have no time limit, so they may be taken offline (`offline_allowed`): a demo learner
+can download a module and answer its assessment on the phone without a connection.
+Idempotent: questions are found by their external id, quizzes by their module (a quiz already
+there is left as it is, its offline switch too)."""
 
 from __future__ import annotations
 
@@ -85,6 +88,9 @@ def seed(out=print) -> None:
                     introduction="Répondez à toutes les questions ; la note de passage est 70 %.",
                     pass_mark=70,
                     min_delay=timedelta(minutes=1),
+                    # No time limit (the server could not hold one offline): offline allowed.
+                    time_limit_minutes=None,
+                    offline_allowed=True,
                 )
                 quizzes += 1
             if (

@@ -78,3 +78,56 @@ def test_no_demo_explanation_or_choice_names_a_choice_by_letter_or_place(languag
         assert not _BY_LETTER.search(question[f"text_{language}"]), question["id"]
         for choice in question["choices"]:
             assert not _BY_PLACE.search(choice[language]), (question["id"], choice[language])
+
+
+def test_the_demo_assessments_have_no_time_limit_and_a_demo_learner_takes_one_offline(
+    client, django_capture_on_commit_callbacks
+):
+    import json
+    import uuid
+
+    from django.utils import timezone
+
+    from assessments.models import Attempt
+    from courses.models import Assignment
+    from people.models import User
+    from tests.factories import right_answers
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    quizzes = Quiz.objects.all()
+    assert quizzes.count() == 22
+    assert all(quiz.offline_allowed and not quiz.time_limit_minutes for quiz in quizzes)
+
+    learner = User.objects.get(email__startswith="aminata.traore@")
+    client.force_login(learner)
+    course = Assignment.objects.get(cohort__members=learner).course  # she is enrolled in it
+    module = ModulePage.objects.child_of(course).live().order_by("path").first()
+    response = client.get(f"/fr/offline/modules/{module.pk}/")
+    assert response.status_code == 200, response.content
+    data = response.json()
+    [entry] = data["quizzes"]
+    assert "reason" not in entry  # taken offline, not « en ligne uniquement »
+    attempt = Attempt.objects.get(user=learner, pk=entry["attempt"])
+    urls = [item["url"] for item in data["urls"]]
+    assert entry["attempt_url"] in urls
+    assert f"{entry['attempt_url']}?page=1" in urls
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+    # Answered on the phone, sent when the connection returns: graded on the server.
+    answers = {str(k): v for k, v in right_answers(attempt).items()}
+    now = timezone.now().isoformat()
+    actions = [
+        {"id": str(uuid.uuid4()), "kind": kind, "payload": payload, "client_time": now}
+        for kind, payload in (
+            ("quiz_answers", {"attempt": attempt.pk, "answers": answers}),
+            ("quiz_submit", {"attempt": attempt.pk, "quiz": entry["quiz"]}),
+        )
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/fr/offline/sync/", json.dumps({"actions": actions}), "application/json"
+        )
+    assert [r["status"] for r in response.json()["results"]] == ["applied", "applied"]
+    attempt.refresh_from_db()
+    assert attempt.passed and attempt.score_percent == 100
