@@ -41,8 +41,14 @@
 
   // --- The worker --------------------------------------------------------------------------
   if (status.getAttribute("data-enabled") === "0") {
+    // The kill switch: no worker, and none of its caches (the page may unregister the worker
+    // before the browser fetches the switched-off /sw.js that would delete them itself). The
+    // queue stays: it is sent once offline use is back on.
     if (hasWorker) navigator.serviceWorker.getRegistrations().then(function (all) {
       all.forEach(function (r) { r.unregister(); });
+    });
+    if (window.caches) caches.keys().then(function (names) {
+      names.forEach(function (n) { if (n.indexOf("formation-") === 0) caches.delete(n); });
     });
     return;
   }
