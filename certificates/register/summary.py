@@ -10,6 +10,12 @@ filters, today): a reader after the change finds no entry and computes them agai
 Stock figures (certified, expiring, lapsed) depend on the day, which is in the key: a
 certificate that expires overnight is counted as lapsed the next morning.
 
+The dashboard page itself (its figures, tables, charts and filter choices, everything but the
+reader's own exports and the form's CSRF token) is the same for every reader of one scope: its
+rendered fragments are kept under the same token, the content version (course titles) and the
+language (`page_key`), so a reader of an unchanged register costs a cache read, not a render.
+The token follows the names the page shows too (institutions, regions: migration 0009).
+
 A periodic task (`warm_register_dashboard`, every minute) computes the national dashboard of
 the periods the page links to after a change, so the committee seldom waits for the query.
 Without the triggers (tests run with --nomigrations) nothing is cached."""
@@ -46,6 +52,30 @@ def _key(token: str, *, scope: Scope, period: Period, filters, today: datetime.d
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return f"register:aggregates:{digest}"
+
+
+def page_key(request, *, scope: Scope, period: Period, filters, error: str, today) -> str | None:
+    """The cache key of the dashboard's rendered fragments for this state of the facts and of
+    the published courses, in the current language; None without the triggers."""
+    from django.utils.translation import get_language
+
+    from courses.cache import content_version
+
+    token = version_token()
+    if token is None:
+        return None
+    parts = {
+        "token": token,
+        "content": content_version(request),
+        "language": get_language(),
+        "scope": None if scope.national else sorted(scope.institution_ids),
+        "period": [period.kind, period.start.isoformat(), period.end.isoformat()],
+        "filters": filters.as_dict(),
+        "error": str(error),
+        "today": today.isoformat(),
+    }
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    return f"register:page:{digest}"
 
 
 def aggregates(*, scope: Scope, period: Period, filters, today: datetime.date):

@@ -7,10 +7,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -24,7 +26,7 @@ from certificates.models import (
     RegisterExportFormat,
     RegisterExportStatus,
 )
-from certificates.register import charts, queries
+from certificates.register import charts, queries, summary
 from certificates.register.access import register_required
 from certificates.register.definitions import (
     DIMENSION_LABELS,
@@ -289,12 +291,48 @@ def _dashboard_context(request, params=None) -> dict:
     }
 
 
+_FRAGMENTS = ("top", "breakdowns")
+
+
+def _dashboard_fragments(request, period, filters, error) -> dict[str, SafeString]:
+    """The parts of the dashboard every reader of the scope sees the same, rendered once per
+    state of the facts (summary.page_key): the figures, tables, charts and the filter form.
+    Nothing personal is in them (the CSRF token and the reader's exports are outside)."""
+    today = timezone.localdate()
+    key = summary.page_key(
+        request,
+        scope=request.register_scope,
+        period=period,
+        filters=filters,
+        error=error,
+        today=today,
+    )
+    found = cache.get(key) if key else None
+    if found is None:
+        context = _dashboard_context(request, request.GET)
+        found = {
+            name: render_to_string(f"certificates/register/_dashboard_{name}.html", context)
+            for name in _FRAGMENTS
+        }
+        if key:
+            cache.set(key, found, summary.KEEP_SECONDS)
+    return {name: mark_safe(found[name]) for name in _FRAGMENTS}  # rendered by our templates
+
+
 @register_required
 def dashboard(request):
-    context = _dashboard_context(request)
-    # The reader's own exports only: nobody lists (or downloads) another person's files.
-    context["recent_exports"] = RegisterExport.objects.requested_by(request.user)[:5]
-    return render(request, "certificates/register/dashboard.html", context)
+    period, filters, error = _state(request)
+    return render(
+        request,
+        "certificates/register/dashboard.html",
+        {
+            **_dashboard_fragments(request, period, filters, error),
+            "export_fields": {**period.query(), **filters.as_dict()},
+            "print_url": reverse("register_print"),
+            # The reader's own exports only: nobody lists (or downloads) another's files.
+            "recent_exports": RegisterExport.objects.requested_by(request.user)[:5],
+        },
+    )
 
 
 @register_required
