@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -237,7 +237,12 @@ def save_answers(
     *, attempt: Attempt, answers: dict[int, list[str]], now: datetime | None = None
 ) -> Attempt:
     """Save the learner's answers to some questions of an open attempt (all or nothing): every
-    question must belong to the attempt, every choice to its question in the attempt."""
+    question must belong to the attempt, every choice to its question in the attempt.
+
+    The write is one statement that takes the attempt's row lock, checks it is still open and
+    within its time, and inserts or replaces the answers (INSERT … ON CONFLICT): a submit that
+    holds the lock first leaves it nothing to write, a submit that comes second grades what it
+    wrote. Refusals (submitted, time over) read the attempt again to say which."""
     now = now or timezone.now()
     allowed = {item["q"]: set(item["c"]) for item in attempt.layout}
     for question_id, keys in answers.items():
@@ -245,29 +250,68 @@ def save_answers(
             raise QuizRefused(
                 _("An answer does not belong to this attempt: nothing was saved. Reload the page.")
             )
-    expired = False
+    rows = [(question_id, sorted(set(keys))) for question_id, keys in answers.items()]
+    if rows and _write_answers(attempt.pk, rows, now):
+        return attempt
+    # Nothing written (or nothing to write): the attempt as it stands says why.
+    current = Attempt.objects.get(pk=attempt.pk)
+    if current.is_open and current.deadline is not None and now > current.deadline:
+        close_if_expired(attempt=current, now=now)
+    _check_open(current, now)
+    return current
+
+
+def _write_answers(attempt_id: int, rows: list[tuple[int, list[str]]], now: datetime) -> bool:
+    """Insert or replace the answers `rows` ((question id, choice keys)) of the attempt if it is
+    open and `now` is within its time; whether they were written."""
+    if connection.vendor != "postgresql":
+        return _write_answers_locked(attempt_id, rows, now)
+    answer, attempt = Answer._meta, Attempt._meta
+    selected = answer.get_field("selected")
+    values = ", ".join(["(%s::bigint, %s::jsonb)"] * len(rows))
+    params: list = [attempt_id, AttemptStatus.IN_PROGRESS, now, now]
+    for question_id, keys in rows:
+        params += [question_id, selected.get_db_prep_save(keys, connection)]
+    # FOR UPDATE as submit_attempt takes it: whichever comes second waits for the other, and a
+    # save that waited for a submit finds the attempt no longer open (READ COMMITTED checks the
+    # row again once the lock is granted).
+    sql = f"""
+        WITH open_attempt AS (
+            SELECT id FROM {attempt.db_table}
+            WHERE id = %s AND status = %s AND (deadline IS NULL OR deadline >= %s)
+            FOR UPDATE
+        )
+        INSERT INTO {answer.db_table} (attempt_id, question_id, selected, saved_at)
+        SELECT open_attempt.id, answer.question_id, answer.selected, %s
+        FROM open_attempt, (VALUES {values}) AS answer (question_id, selected)
+        ON CONFLICT (attempt_id, question_id)
+        DO UPDATE SET selected = EXCLUDED.selected, saved_at = EXCLUDED.saved_at
+        RETURNING 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return len(cursor.fetchall()) == len(rows)
+
+
+def _write_answers_locked(attempt_id: int, rows: list[tuple[int, list[str]]], now) -> bool:
+    """The same write on the other databases (SQLite in development): the attempt locked, checked,
+    then one upsert."""
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if attempt.is_open and attempt.deadline is not None and now > attempt.deadline:
-            expired = True
-        else:
-            _check_open(attempt, now)
-            existing = {a.question_id: a for a in Answer.objects.filter(attempt=attempt)}
-            changed, new = [], []
-            for question_id, keys in answers.items():
-                keys = sorted(set(keys))
-                if question_id in existing:
-                    existing[question_id].selected = keys
-                    existing[question_id].saved_at = now
-                    changed.append(existing[question_id])
-                else:
-                    new.append(Answer(attempt=attempt, question_id=question_id, selected=keys))
-            Answer.objects.bulk_update(changed, ["selected", "saved_at"])
-            Answer.objects.bulk_create(new)
-    if expired:
-        close_if_expired(attempt=attempt, now=now)
-        _check_open(attempt, now)
-    return attempt
+        current = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
+        if current is None or not current.is_open:
+            return False
+        if current.deadline is not None and now > current.deadline:
+            return False
+        Answer.objects.bulk_create(
+            [
+                Answer(attempt_id=attempt_id, question_id=question_id, selected=keys, saved_at=now)
+                for question_id, keys in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["attempt", "question"],
+            update_fields=["selected", "saved_at"],
+        )
+    return True
 
 
 def score_question(kind: str, correct: set[str], selected: set[str]) -> Decimal:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,15 +34,22 @@ def _quiz(request, quiz_id: int) -> tuple[Quiz, Quiz]:
     return quiz, services.original(quiz)
 
 
-def _language_urls(quiz: Quiz, name: str, *args) -> dict[str, str]:
-    """{language code: this page for the quiz's translation in that language}, for the
-    language switch (quiz URLs name one translation, so the other prefix alone would show the
-    same language). One query."""
-    return {
-        translated.locale.language_code: reverse(name, args=[translated.pk, *args])
-        for translated in Quiz.objects.filter(translation_key=quiz.translation_key)
+def _translations(quiz: Quiz) -> list[Quiz]:
+    """The quiz's translations (itself included) with their locales, newest first: one query."""
+    return list(
+        Quiz.objects.filter(translation_key=quiz.translation_key)
         .select_related("locale")
         .order_by("-pk")
+    )
+
+
+def _language_urls(translations: list[Quiz], name: str, *args) -> dict[str, str]:
+    """{language code: this page for the quiz's translation in that language}, for the
+    language switch (quiz URLs name one translation, so the other prefix alone would show the
+    same language)."""
+    return {
+        translated.locale.language_code: reverse(name, args=[translated.pk, *args])
+        for translated in translations
     }
 
 
@@ -56,30 +64,54 @@ def _module_in_language(original: Quiz, quiz: Quiz) -> ModulePage | None:
     )
 
 
-def _attempt(request, original: Quiz, attempt_id: int) -> Attempt:
-    # Someone else's attempt, or an attempt of another quiz: not found.
-    return get_object_or_404(Attempt, pk=attempt_id, user=request.user, quiz=original)
+def _attempt(request, quiz_id: int, attempt_id: int) -> Attempt:
+    """The signed-in learner's attempt `attempt_id` of the quiz that `quiz_id` names (any of its
+    translations), with its quiz (the original), in one query; activates the language of the
+    translation asked (`attempt.asked_language`). Someone else's attempt, an attempt of another
+    quiz, or one that does not hold the original: not found."""
+    asked = Quiz.objects.filter(pk=quiz_id, translation_key=OuterRef("quiz__translation_key"))
+    earlier = Quiz.objects.filter(
+        translation_key=OuterRef("quiz__translation_key"), pk__lt=OuterRef("quiz_id")
+    )
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz")
+        .annotate(asked_language=Subquery(asked.values("locale__language_code")[:1]))
+        .filter(~Exists(earlier), pk=attempt_id, user=request.user, asked_language__isnull=False)
+    )
+    translation.activate(attempt.asked_language)
+    request.LANGUAGE_CODE = attempt.asked_language
+    return attempt
+
+
+def _asked_quiz(attempt: Attempt, quiz_id: int) -> tuple[Quiz, list[Quiz]]:
+    """(the translation of the attempt's quiz that the URL names, all its translations): one
+    query, which the language switch uses too."""
+    translations = _translations(attempt.quiz)
+    quiz = next((t for t in translations if t.pk == quiz_id), None)
+    if quiz is None:  # deleted since the attempt was read
+        raise Http404
+    return quiz, translations
 
 
 def _localised_questions(ids: list[int], language: str) -> dict[int, Question]:
-    """{original id: the question in `language` (or the original)}, choices prefetched; three
-    queries whatever the number of questions or the size of the bank."""
-    originals = {
-        q.pk: q
-        for q in Question.objects.filter(pk__in=ids)
-        .select_related("scenario")
-        .prefetch_related("choices")
-    }
-    keys = {q.translation_key: pk for pk, q in originals.items()}
-    translated = (
-        Question.objects.filter(translation_key__in=keys, locale__language_code=language)
-        .exclude(pk__in=ids)
+    """{original id: the question in `language` (or the original)}, choices prefetched; two
+    queries whatever the number of questions or the size of the bank: the originals and their
+    translations in `language` at once, then their choices."""
+    keys = Question.objects.filter(pk__in=ids).values("translation_key")
+    found = list(
+        Question.objects.filter(
+            Q(pk__in=ids) | Q(translation_key__in=keys, locale__language_code=language)
+        )
         .select_related("scenario")
         .prefetch_related("choices")
     )
-    for question in translated:
-        originals[keys[question.translation_key]] = question
-    return originals
+    wanted = set(ids)
+    questions = {q.pk: q for q in found if q.pk in wanted}
+    original_of = {q.translation_key: pk for pk, q in questions.items()}
+    for question in found:
+        if question.pk not in wanted and question.translation_key in original_of:
+            questions[original_of[question.translation_key]] = question
+    return questions
 
 
 def _items(attempt: Attempt, ids: list[int], language: str, answers: dict) -> list[dict]:
@@ -121,7 +153,7 @@ def quiz_detail(request, quiz_id: int):
             "state": state,
             "attempts": attempts,
             "module": _module_in_language(original, quiz),
-            "language_urls": _language_urls(quiz, "quiz_detail"),
+            "language_urls": _language_urls(_translations(quiz), "quiz_detail"),
         },
     )
 
@@ -146,8 +178,9 @@ def _posted_answers(request, ids: list[int]) -> dict[int, list[str]]:
 
 @login_required
 def attempt_page(request, quiz_id: int, attempt_id: int):
-    quiz, original = _quiz(request, quiz_id)
-    attempt = _attempt(request, original, attempt_id)
+    attempt = _attempt(request, quiz_id, attempt_id)
+    original = attempt.quiz
+    quiz, translations = _asked_quiz(attempt, quiz_id)
     was_open = attempt.is_open
     attempt = services.close_if_expired(attempt=attempt)
     if not attempt.is_open:
@@ -174,7 +207,7 @@ def attempt_page(request, quiz_id: int, attempt_id: int):
             unanswered = _unanswered(attempt)
             if unanswered and request.POST.get("confirm") != "1":
                 # Asked on the server, so it works without JavaScript (quiz.js asks first).
-                return _confirm_submit(request, quiz, attempt, unanswered, number)
+                return _confirm_submit(request, quiz, translations, attempt, unanswered, number)
             services.submit_attempt(attempt=attempt)
             return redirect("quiz_result", quiz.pk, attempt.pk)
         target = number + 1 if action == "next" else number - 1 if action == "previous" else number
@@ -199,7 +232,7 @@ def attempt_page(request, quiz_id: int, attempt_id: int):
             "counter": _counter(len(answered), total),
             "counter_texts": {n: _counter(n, total, placeholder=True) for n in ("0", "1", "2")},
             "confirm_texts": {n: _unanswered_text(n, placeholder=True) for n in ("1", "2")},
-            "language_urls": _language_urls(quiz, "quiz_attempt", attempt.pk),
+            "language_urls": _language_urls(translations, "quiz_attempt", attempt.pk),
             "rules_offline": original.offline_allowed,
         },
     )
@@ -237,7 +270,14 @@ def _unanswered(attempt: Attempt) -> list[int]:
     return [pk for pk in attempt.question_ids if pk not in answered]
 
 
-def _confirm_submit(request, quiz: Quiz, attempt: Attempt, unanswered: list[int], number: int):
+def _confirm_submit(
+    request,
+    quiz: Quiz,
+    translations: list[Quiz],
+    attempt: Attempt,
+    unanswered: list[int],
+    number: int,
+):
     ids = attempt.question_ids
     first = ids.index(unanswered[0])
     return render(
@@ -251,7 +291,7 @@ def _confirm_submit(request, quiz: Quiz, attempt: Attempt, unanswered: list[int]
             "back_url": reverse("quiz_attempt", args=[quiz.pk, attempt.pk])
             + f"?page={first // PAGE_SIZE + 1}",
             "page_number": number,
-            "language_urls": _language_urls(quiz, "quiz_attempt", attempt.pk),
+            "language_urls": _language_urls(translations, "quiz_attempt", attempt.pk),
         },
     )
 
@@ -259,9 +299,9 @@ def _confirm_submit(request, quiz: Quiz, attempt: Attempt, unanswered: list[int]
 @login_required
 @require_POST
 def autosave(request, quiz_id: int, attempt_id: int):
-    """One question's answer, saved as the learner changes it (JavaScript only)."""
-    _quiz_, original = _quiz(request, quiz_id)
-    attempt = _attempt(request, original, attempt_id)
+    """One question's answer, saved as the learner changes it (JavaScript only). Four queries:
+    the user, their roles (the second-factor check), the attempt with its quiz, the write."""
+    attempt = _attempt(request, quiz_id, attempt_id)
     try:
         question_id = int(request.POST.get("question", ""))
     except ValueError:
@@ -283,8 +323,9 @@ def _refused_message():
 
 @login_required
 def result(request, quiz_id: int, attempt_id: int):
-    quiz, original = _quiz(request, quiz_id)
-    attempt = _attempt(request, original, attempt_id)
+    attempt = _attempt(request, quiz_id, attempt_id)
+    original = attempt.quiz
+    quiz, translations = _asked_quiz(attempt, quiz_id)
     attempt = services.close_if_expired(attempt=attempt)
     if attempt.is_open:
         raise Http404
@@ -308,7 +349,7 @@ def result(request, quiz_id: int, attempt_id: int):
             "full": original.feedback == FeedbackPolicy.FULL,
             "state": state,
             "outcome": _outcome(request, quiz, original, attempt),
-            "language_urls": _language_urls(quiz, "quiz_result", attempt.pk),
+            "language_urls": _language_urls(translations, "quiz_result", attempt.pk),
         },
     )
 

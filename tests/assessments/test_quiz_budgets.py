@@ -64,3 +64,69 @@ def test_the_quiz_page_costs_the_same_with_10_or_1000_questions_in_the_bank(clie
     large = _page_queries(client, 1000)
     print(f"quiz page: {small} queries (bank of 10), {large} (bank of 1,000)")
     assert small == large
+
+
+# Exact counts of the two requests a learner sends most during an attempt, signed in, after a
+# warm-up request (the session is then read from the cache: SESSION_ENGINE is cached_db).
+# The quiz page: the user, their roles (one query: groups and managed institutions, for the
+# second-factor check), the attempt with its quiz (ownership and the quiz of the URL checked in
+# the same query), the quiz's translations (the quiz of the URL and the language switch), the
+# attempt's answers, the page's questions with their translations, their choices.
+ATTEMPT_PAGE_QUERIES = 7
+# The answer save: the user, their roles, the attempt with its quiz, and one statement that
+# locks the attempt, checks it is open and in time, and inserts or replaces the answer.
+AUTOSAVE_QUERIES = 4
+
+
+def _learner_in_attempt(client, quiz, asked=None):
+    user = UserFactory()
+    client.force_login(user)
+    attempt = services.start_attempt(user=user, quiz=quiz)
+    return attempt, (asked or quiz).pk
+
+
+def test_the_quiz_page_during_an_attempt_costs_7_queries(client, django_assert_num_queries):
+    quiz = quiz_with_questions(questions=12)
+    attempt, quiz_id = _learner_in_attempt(client, quiz)
+    url = reverse("quiz_attempt", args=[quiz_id, attempt.pk])
+    client.get(url)  # warm up
+    for page in (1, 2, 3):
+        with django_assert_num_queries(ATTEMPT_PAGE_QUERIES):
+            response = client.get(url, {"page": page})
+        assert response.status_code == 200
+    assert response.context["page_number"] == 3 and len(response.context["items"]) == 2
+
+
+def test_the_quiz_page_in_a_translation_costs_the_same(client, django_assert_num_queries):
+    from wagtail.models import Locale
+
+    bank = question_bank()
+    for _ in range(4):
+        quiz_question(bank, english=True)
+    quiz = quiz_with_questions(questions=0, bank=bank)
+    english = quiz.copy_for_translation(Locale.objects.get(language_code="en"))
+    english.save()
+    attempt, quiz_id = _learner_in_attempt(client, quiz, asked=english)
+    url = reverse("quiz_attempt", args=[quiz_id, attempt.pk])
+    client.get(url)
+    with django_assert_num_queries(ATTEMPT_PAGE_QUERIES):
+        response = client.get(url)
+    html = response.content.decode()
+    assert html.count("EN Question") == 4 and "Answer 1" in html and "Réponse" not in html
+
+
+def test_saving_an_answer_costs_4_queries(client, django_assert_num_queries):
+    from assessments.models import Answer
+
+    quiz = quiz_with_questions(questions=3)
+    attempt, quiz_id = _learner_in_attempt(client, quiz)
+    url = reverse("quiz_autosave", args=[quiz_id, attempt.pk])
+    first, second = attempt.layout[0], attempt.layout[1]
+    client.post(url, {"question": first["q"], f"q{first['q']}": first["c"][0]})  # warm up
+    # A new answer, then a changed one: the same statement.
+    for item, key in ((second, second["c"][0]), (second, second["c"][2])):
+        with django_assert_num_queries(AUTOSAVE_QUERIES):
+            response = client.post(url, {"question": item["q"], f"q{item['q']}": key})
+        assert response.json() == {"saved": True}
+        assert Answer.objects.get(attempt=attempt, question_id=item["q"]).selected == [key]
+    assert Answer.objects.filter(attempt=attempt).count() == 2
