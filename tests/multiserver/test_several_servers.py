@@ -1,5 +1,6 @@
-"""Two app servers behind nginx (deploy/nginx.conf), one PostgreSQL, one Redis, a Celery worker
-and beat, all real processes: what one server does, the other sees."""
+"""Two app servers behind nginx (deploy/nginx.conf), one PostgreSQL, one Redis, one SeaweedFS
+(the media and private buckets), a Celery worker and beat, all real processes: what one server
+does, the other sees."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import hashlib
 import http.client
 import io
 import json
+import re
 import uuid
 import zipfile
 
 import pytest
+import requests
 
 from tests.multiserver.cluster import ROOT, wait_until
 from tests.multiserver.visitor import Visitor
@@ -122,6 +125,70 @@ def test_an_h5p_package_uploaded_through_one_server_plays_through_the_other(depl
     assert rows == [(1,)]
 
 
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_image_uploaded_through_one_server_is_sent_by_nginx_from_the_media_bucket(
+    deployment, editor
+):
+    picture = _png(640, 400)
+    editor.next_goes_to("app-a")
+    uploaded = editor.post(
+        "/admin/images/add/",
+        {"title": "Salle d'audience"},
+        files={"file": ("salle-audience.png", picture, "image/png")},
+    )
+    assert uploaded.status_code == 302, uploaded.text[:3000]
+    assert uploaded.headers["X-Served-By"] == "app-a"
+    [(original,)] = deployment.sql("SELECT file FROM wagtailimages_image ORDER BY id DESC LIMIT 1")
+    # The original, read by nginx from the bucket (no app server in the way), the same bytes.
+    anyone = Visitor(deployment)
+    sent = anyone.get(f"/media/{original}")
+    assert sent.status_code == 200 and sent.content == picture
+    assert "X-Served-By" not in sent.headers and "x-amz-request-id" not in sent.headers
+    assert sent.headers["X-Content-Type-Options"] == "nosniff"
+    assert sent.headers["Content-Security-Policy"].startswith("sandbox")
+    [line] = [
+        line
+        for line in (deployment.nginx.folder / "access.log").read_text().splitlines()
+        if f"GET /media/{original} " in line
+    ]
+    assert f"upstream=127.0.0.1:{deployment.storage.s3_port} " in line
+    # A rendition made by app-b (the admin's listing draws the thumbnails), sent the same way.
+    editor.next_goes_to("app-b")
+    listing = editor.get("/admin/images/")
+    assert listing.status_code == 200 and listing.headers["X-Served-By"] == "app-b"
+    thumbnails = [
+        src
+        for src in re.findall(r'src="(/media/images/[^"]+)"', listing.text)
+        if "salle-audience" in src
+    ]
+    assert thumbnails, listing.text[:3000]
+    thumbnail = anyone.get(thumbnails[0])
+    assert thumbnail.status_code == 200 and thumbnail.content.startswith(b"\x89PNG")
+    assert "X-Served-By" not in thumbnail.headers
+    # nginx reads, never writes (a PUT is refused before the storage sees it), and shows none
+    # of the storage's own error pages.
+    put = anyone.session.put(f"{anyone.base}/media/{original}", data=b"x", timeout=10)
+    assert put.status_code in (403, 404)
+
+    def logged_put():
+        # nginx logs the request once it has read and dropped its body: after answering.
+        log = (deployment.nginx.folder / "access.log").read_text().splitlines()
+        return [line for line in log if line.startswith(f"PUT /media/{original} ")]
+
+    [line] = wait_until(logged_put, seconds=10, what="nginx logging the PUT")
+    assert "upstream=- " in line, line
+    missing = anyone.get("/media/images/nothing-here.png")
+    assert missing.status_code == 404 and deployment.MEDIA_BUCKET not in missing.text
+    assert anyone.get(f"/media/{original}").content == picture  # still the same
+
+
 def test_a_course_completed_through_one_server_gets_a_pdf_from_the_worker_sent_by_the_other(
     deployment,
 ):
@@ -144,14 +211,19 @@ def test_a_course_completed_through_one_server_gets_a_pdf_from_the_worker_sent_b
     [(certificate_id, name, sha256)] = wait_until(
         rendered, seconds=90, what="the worker rendering the PDF"
     )
-    assert (deployment.srv / "private" / name).is_file()
+    # The worker wrote it to the private bucket, which answers no one without the keys.
+    stored = deployment.private_file(name)
+    assert hashlib.sha256(stored).hexdigest() == sha256
+    anonymous = requests.get(f"{deployment.storage.endpoint}/{deployment.PRIVATE_BUCKET}/{name}")
+    assert anonymous.status_code == 403
     learner.next_goes_to("app-b")
     path = f"/fr/learning/certificates/{certificate_id}/pdf/"
     pdf = learner.get(path)
     assert pdf.status_code == 200, pdf.text[:2000]
-    assert deployment.answered_by(path) == "app-b"
-    # app-b checked who asks, nginx sent the file (X-Accel-Redirect, not passed on).
+    # app-b checked who asks and streamed the file from the bucket.
+    assert deployment.answered_by(path) == "app-b" and pdf.headers["X-Served-By"] == "app-b"
     assert "X-Accel-Redirect" not in pdf.headers
+    assert {"private", "no-store"} <= set(pdf.headers["Cache-Control"].split(", ")), pdf.headers
     assert pdf.headers.get("Content-Type") == "application/pdf", pdf.headers
     assert pdf.headers.get("Content-Disposition", "").startswith("attachment"), pdf.headers
     assert pdf.content.startswith(b"%PDF") and hashlib.sha256(pdf.content).hexdigest() == sha256
@@ -188,5 +260,9 @@ def test_an_export_built_by_the_worker_is_downloaded(deployment, member):
     download = member.get(path)
     assert download.status_code == 200 and deployment.answered_by(path) == "app-a"
     assert "X-Accel-Redirect" not in download.headers
+    [(name,)] = deployment.sql(
+        "SELECT file FROM certificates_registerexport WHERE id = %s", export_id
+    )
+    assert download.content == deployment.private_file(name)  # the worker's file, whole
     # The learner certified through app-a (the test before) is in the register.
     assert "Traoré" in download.content.decode("utf-8-sig")
