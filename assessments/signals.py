@@ -8,7 +8,8 @@ h5p_result_recorded
     Keyword arguments:
       sender     `assessments.models.XAPIStatement`
       user       the learner (`people.User`), always the signed-in person, never the xAPI actor
-      lesson     the lesson page (`wagtail.models.Page`, not `.specific`) the result belongs to
+      lesson     the lesson page (a `wagtail.models.Page`, the specific one when the intake
+                 sends it) the result belongs to
       activity   the `assessments.models.H5PActivity`
       statement  the stored `XAPIStatement` (its `score_scaled` may be None)
 

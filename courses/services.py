@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses import completion
+from courses.cache import canonical_page_id, course_tree, remembered
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -44,18 +45,20 @@ P = TypeVar("P", bound=Page)
 
 
 def canonical(page: P) -> P:
-    """The page progress is recorded against: the first-created of its translations."""
-    first = (
-        Page.objects.filter(translation_key=page.translation_key)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    """The page progress is recorded against: the first-created of its translations (its id
+    from the shared cache, `courses.cache`: a query only when it is another page)."""
+    first = canonical_page_id(None, page)
     return page if first in (None, page.pk) else type(page).objects.get(pk=first)
 
 
 def course_of(page: Page) -> CoursePage | None:
-    return CoursePage.objects.ancestor_of(page, inclusive=True).first()
+    """The course a page belongs to (itself for a course), from the shared cache."""
+    return remembered(
+        None,
+        "course-of",
+        page.pk,
+        compute=lambda: CoursePage.objects.ancestor_of(page, inclusive=True).first(),
+    )
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,17 @@ def lock_for(
         return None
     if modules is None:
         modules = list(ModulePage.objects.outline_of(course))
+    position = next((i for i, m in enumerate(modules) if lesson.path.startswith(m.path)), None)
+    if position is None:
+        return None
+    # Only the required modules before the lesson's can hold it: none, nothing to read.
+    before = [m for m in modules[:position] if m.is_required]
+    if not before:
+        return None
     locked = progress.locked_module_keys(
-        course, modules, progress.completed_module_keys(user, modules)
+        course, modules[: position + 1], progress.completed_module_keys(user, before)
     )
-    module = next((m for m in modules if lesson.path.startswith(m.path)), None)
-    blocking = locked.get(module.translation_key) if module is not None else None
+    blocking = locked.get(modules[position].translation_key)
     return Lock(blocking_module=blocking) if blocking is not None else None
 
 
@@ -167,6 +176,12 @@ def evaluate_lesson(*, user: User, lesson: LessonPage) -> LessonProgress | None:
     """An activity of the lesson recorded a result: complete the lesson if every activity rule
     is now met. Called by the apps that own activities (quizzes, H5P)."""
     lesson = canonical(lesson)
+    done = LessonProgress.objects.filter(
+        user=user, lesson=lesson, completed_at__isnull=False
+    ).first()
+    if done is not None:
+        # Already completed (it never goes back): each further result costs this one query.
+        return done
     if not completion.lesson_requirements_met(user, lesson):
         return None
     return _complete(user=user, lesson=lesson, by_activity=True)
@@ -205,7 +220,7 @@ def _complete(*, user: User, lesson: LessonPage, by_activity: bool) -> LessonPro
     enrolment = _locked_enrolment(user=user, course=course)
     if enrolment is None:
         raise ProgressRefused(_("Enrol in the course before completing its lessons."))
-    lock = lock_for(user=user, lesson=lesson, course=course)
+    lock = lock_for(user=user, lesson=lesson, course=course, modules=course_tree(None, course)[0])
     if lock is not None:
         raise ProgressRefused(
             _("This lesson is locked: finish the module “%(module)s” first.")

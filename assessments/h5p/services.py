@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -593,19 +594,69 @@ def _score(result: dict) -> dict[str, float | None]:
     return values
 
 
-def _learner_may_record(*, user, lesson: Page, activity: H5PActivity) -> None:
+@dataclass(frozen=True)
+class IntakeLesson:
+    """A published lesson as the intake checks statements against it: the same for every
+    learner, kept in the shared cache per content version (`courses.cache`: raised on publish,
+    unpublish, move and translation), so a statement reads no page."""
+
+    lesson: Page  # the lesson as published (`.specific`)
+    canonical: Page | None  # the lesson progress is recorded against, None outside a course
+    course: Page | None  # the course progress is recorded against
+    activities: dict[UUID, int]  # uuid → id of the activities its H5P blocks place
+
+
+def _intake_lesson(lesson_id: int) -> IntakeLesson | None:
+    from courses import services as course_services
+
+    page = Page.objects.live().filter(pk=lesson_id).first()
+    if page is None:
+        return None
+    lesson = page.specific
+    course = course_services.course_of(lesson)
+    return IntakeLesson(
+        lesson=lesson,
+        canonical=course_services.canonical(lesson) if course is not None else None,
+        course=course_services.canonical(course) if course is not None else None,
+        activities={
+            placed.activity.uuid: placed.activity.pk for placed in lesson_h5p_activities(lesson)
+        },
+    )
+
+
+def intake_lesson(lesson_id: int) -> IntakeLesson | None:
+    """The published lesson `lesson_id` as the intake sees it; None when it is not published."""
+    from courses.cache import remembered
+
+    return remembered(None, "xapi-lesson", lesson_id, compute=lambda: _intake_lesson(lesson_id))
+
+
+def _playable_activity(activity_id: int) -> H5PActivity | None:
+    """The activity, read now (publishing it or approving a library is no page change), when
+    learners may play it: published, every library approved. One query."""
+    awaiting = H5PLibrary.objects.filter(activities=OuterRef("pk"), approved_at__isnull=True)
+    activity = (
+        H5PActivity.objects.annotate(awaiting=Exists(awaiting)).filter(pk=activity_id).first()
+    )
+    if activity is None or not activity.is_published or activity.awaiting:
+        return None
+    return activity
+
+
+def _learner_may_record(*, user, frame: IntakeLesson, activity_id: int) -> H5PActivity:
     """A result counts only where the learner may earn it: a published activity, in a lesson of
     a course they are enrolled in, not locked. Refused otherwise, so that nothing is stored that
-    a later enrolment would count."""
+    a later enrolment would count. Returns the activity."""
     from courses import services as course_services
+    from courses.cache import course_tree
     from courses.models import Enrolment, EnrolmentStatus
 
-    if not activity.is_playable:
+    activity = _playable_activity(activity_id)
+    if activity is None:
         raise StatementRefused(_("This activity is not published."))
-    course = course_services.course_of(lesson)
+    course = frame.course
     if course is None:
         raise StatementRefused(_("This page is not a lesson of a course."))
-    course = course_services.canonical(course)
     enrolled = (
         Enrolment.objects.filter(user=user, course=course)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
@@ -614,13 +665,14 @@ def _learner_may_record(*, user, lesson: Page, activity: H5PActivity) -> None:
     if not enrolled:
         raise StatementRefused(_("Enrol in the course to record your results."))
     lock = course_services.lock_for(
-        user=user, lesson=course_services.canonical(lesson.specific), course=course
+        user=user, lesson=frame.canonical, course=course, modules=course_tree(None, course)[0]
     )
     if lock is not None:
         raise StatementRefused(
             _("This lesson is locked: finish the module “%(module)s” first.")
             % {"module": lock.blocking_module.title}
         )
+    return activity
 
 
 # What is kept of a statement: the parts that say what happened. Everything else (descriptions,
@@ -716,15 +768,16 @@ def record_xapi_statement(
     if not isinstance(target, dict) or not isinstance(target.get("id"), str):
         raise StatementRefused(_("The statement has no object id."))
     activity_uuid = _activity_uuid(target["id"], host)
+    frame = None
     if preview_of is not None:
-        activity = preview_of if activity_uuid == preview_of.uuid else None
+        placed = preview_of.pk if activity_uuid == preview_of.uuid else None
     else:
-        activity = (
-            activity_in_lesson(lesson=lesson, activity_uuid=activity_uuid)
-            if activity_uuid
-            else None
-        )
-    if activity is None:
+        frame = intake_lesson(lesson.pk)
+        if frame is None:
+            raise StatementRefused(_("This lesson does not exist or is not published."))
+        lesson = frame.lesson
+        placed = frame.activities.get(activity_uuid)
+    if placed is None:
         raise StatementRefused(
             _("This statement is about an activity that is not part of this lesson.")
         )
@@ -732,8 +785,10 @@ def record_xapi_statement(
     if not isinstance(result, dict):
         raise StatementRefused(_("The statement has no result."))
     score = _score(result)
-    if lesson is not None:
-        _learner_may_record(user=user, lesson=lesson, activity=activity)
+    if frame is not None:
+        activity = _learner_may_record(user=user, frame=frame, activity_id=placed)
+    else:
+        activity = preview_of
     context = statement.get("context")
     parents = (
         context.get("contextActivities", {}).get("parent")
@@ -742,43 +797,39 @@ def record_xapi_statement(
     )
     is_result = verb["id"] in RESULT_VERBS and not parents
 
-    existing = XAPIStatement.objects.filter(statement_id=statement_id).first()
-    if existing is None:
-        try:
-            with transaction.atomic():
-                row = XAPIStatement.objects.create(
-                    statement_id=statement_id,
-                    user=user,
-                    activity=activity,
-                    lesson=lesson,
-                    is_preview=preview_of is not None,
-                    verb=verb["id"][:255],
-                    object_id=target["id"][:500],
-                    is_result=is_result,
-                    score_raw=score["raw"],
-                    score_min=score["min"],
-                    score_max=score["max"],
-                    score_scaled=score["scaled"],
-                    success=result.get("success")
-                    if isinstance(result.get("success"), bool)
-                    else None,
-                    completion=(
-                        result.get("completion")
-                        if isinstance(result.get("completion"), bool)
-                        else None
-                    ),
-                    raw=_kept(statement, score),
-                )
-        except IntegrityError:
-            existing = XAPIStatement.objects.filter(statement_id=statement_id).first()
-            if existing is None:
-                raise
-        else:
-            if is_result and lesson is not None:
-                h5p_result_recorded.send(
-                    sender=XAPIStatement, user=user, lesson=lesson, activity=activity, statement=row
-                )
-            return row, True
+    # Inserted straight away (one query): a replayed id, rare, fails on the unique statement id
+    # and is then read.
+    try:
+        with transaction.atomic():
+            row = XAPIStatement.objects.create(
+                statement_id=statement_id,
+                user=user,
+                activity=activity,
+                lesson=lesson,
+                is_preview=preview_of is not None,
+                verb=verb["id"][:255],
+                object_id=target["id"][:500],
+                is_result=is_result,
+                score_raw=score["raw"],
+                score_min=score["min"],
+                score_max=score["max"],
+                score_scaled=score["scaled"],
+                success=result.get("success") if isinstance(result.get("success"), bool) else None,
+                completion=(
+                    result.get("completion") if isinstance(result.get("completion"), bool) else None
+                ),
+                raw=_kept(statement, score),
+            )
+    except IntegrityError:
+        existing = XAPIStatement.objects.filter(statement_id=statement_id).first()
+        if existing is None:
+            raise
+    else:
+        if is_result and lesson is not None:
+            h5p_result_recorded.send(
+                sender=XAPIStatement, user=user, lesson=lesson, activity=activity, statement=row
+            )
+        return row, True
     if existing.user_id != user.pk:
         raise StatementRefused(_("This statement id is already used."))
     return existing, False

@@ -280,9 +280,14 @@ def statements(request: HttpRequest, lesson_id: int) -> JsonResponse:
     if refused := _signed_in(request) or _too_often(request, "statements", STATEMENTS_PER_MINUTE):
         return refused
     try:
+        # The published lesson from the shared cache: a statement reads no page.
+        frame = services.intake_lesson(lesson_id)
+        if frame is None:
+            # Not a 404: the locale middleware would redirect it to a /fr/ URL.
+            raise services.StatementRefused(_("This lesson does not exist or is not published."))
         row, created = services.record_xapi_statement(
             user=request.user,
-            lesson=_lesson(lesson_id),
+            lesson=frame.lesson,
             statement=_read_json(request, MAX_STATEMENT_BODY),
             host=request.get_host(),
         )
