@@ -5,6 +5,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.urls import is_valid_path, reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class FrenchFirstLocaleMiddleware(LocaleMiddleware):
@@ -96,3 +97,54 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 @functools.cache
 def _admin_prefix() -> str:
     return reverse("wagtailadmin_home")
+
+
+# Visitors' pages (catalogue, course, lesson: `courses.routing.public_etag`) may be kept by the
+# browser and a shared proxy this long, then revalidated: a 304 costs one page query.
+PUBLIC_MAX_AGE = 60
+
+
+class HttpCachingMiddleware:
+    """Cache headers. A page `courses.routing.serve` marked as the same for every visitor is
+    sent `Cache-Control: public, max-age=60, must-revalidate` with its ETag and `Vary: Cookie`
+    (a signed-in person's page at the same URL is another one) — unless this response carries
+    something of this visitor: a CSRF token shown, a cookie set (a session, messages, the CSRF
+    cookie; the language cookie, the same for every visitor of the URL, is allowed) or a message
+    displayed. Such a response, and every response to a signed-in person that did not choose its
+    own, is `private, no-cache`, without the ETag. Placed above the session, CSRF and messages
+    middleware, so it sees the cookies they set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "public_cache", False):
+            if self._shared_safely(request, response):
+                patch_cache_control(
+                    response, public=True, max_age=PUBLIC_MAX_AGE, must_revalidate=True
+                )
+                patch_vary_headers(response, ("Cookie",))
+                return response
+            del response["ETag"]
+            response["Cache-Control"] = "private, no-cache"
+            return response
+        if "Cache-Control" not in response and self._personal(request, response):
+            response["Cache-Control"] = "private, no-cache"
+        return response
+
+    @staticmethod
+    def _personal(request, response) -> bool:
+        user = getattr(request, "user", None)
+        return bool(
+            (user is not None and user.is_authenticated)
+            or request.META.get("CSRF_COOKIE_USED")
+            or any(name != settings.LANGUAGE_COOKIE_NAME for name in response.cookies)
+        )
+
+    @classmethod
+    def _shared_safely(cls, request, response) -> bool:
+        if cls._personal(request, response):
+            return False
+        messages = getattr(request, "_messages", None)
+        return not (messages is not None and messages.used)

@@ -9,8 +9,13 @@ own routing, which gives the same answer."""
 
 from __future__ import annotations
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponseNotModified
 from django.http.request import split_domain_port
+from django.utils.http import parse_etags
 from django.utils.translation import get_language
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
@@ -47,10 +52,59 @@ def _remembered_route(request, site: Site, path: str) -> RouteResult | None:
     return result
 
 
+# Blocks rendered for each visitor (`courses.templatetags.shared_content`): they read a model
+# that is not a page (an activity, a quiz), whose changes do not raise the content version.
+PER_VISITOR_BLOCKS = frozenset({"h5p_activity", "scorm_module", "quiz"})
+
+
+def public_etag(request, page, path: str) -> str | None:
+    """The validator of a page as every visitor sees it, or None when the page is not the same
+    for everyone: a signed-in person, a page behind a view restriction, a page with a block
+    rendered per visitor. Made of the content version (raised on any publish, unpublish, move,
+    translation: `courses.cache`), the release (static files; DJANGO_RELEASE names a deployment),
+    the offline switch and the page, its language and path, so computing it renders nothing.
+    `config.middleware.HttpCachingMiddleware` still refuses to share a response that set a
+    cookie or showed a CSRF token or a message."""
+    from config.pwa import release
+
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return None
+    if getattr(page, "_served_view_restrictions", None):
+        return None
+    for field in ("body", "sources"):
+        stream = getattr(page.specific_deferred, field, None)
+        raw = getattr(stream, "raw_data", None) or []
+        if any(block.get("type") in PER_VISITOR_BLOCKS for block in raw):
+            return None
+    parts = [
+        cache.content_version(request),
+        release(),
+        settings.OFFLINE_ENABLED,  # pages register the offline worker, or remove it
+        page.pk,
+        get_language(),
+        path,
+    ]
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:20]
+    return f'W/"{digest}"'
+
+
+def _not_modified(request, etag: str) -> bool:
+    asked = request.headers.get("If-None-Match", "")
+    if not asked:
+        return False
+    if asked.strip() == "*":
+        return True
+    # Weak comparison (RFC 9110 13.1.2): W/"x" matches "x" and W/"x".
+    own = etag.removeprefix("W/")
+    return any(tag.removeprefix("W/") == own for tag in parse_etags(asked))
+
+
 def serve(request, path: str):
     """Wagtail's `serve` view, with the site, the route and the page's view restrictions found
-    through the shared cache."""
+    through the shared cache. A page every visitor sees the same is sent with its ETag
+    (`public_etag`) and answers 304, without rendering, to a GET that already holds it."""
     site = site_for_request(request)
+    etag = None
     if site is not None and not hasattr(request, "_wagtail_route_for_request"):
         result = _remembered_route(request, site, path)
         request._wagtail_route_for_request = result
@@ -62,4 +116,13 @@ def serve(request, path: str):
                 page.pk,
                 compute=lambda: list(Page.get_view_restrictions(page)),
             )
-    return wagtail_serve(request, path)
+            if isinstance(result, RouteResult) and not result.args and not result.kwargs:
+                etag = public_etag(request, page, path)
+    if etag is not None and _not_modified(request, etag):
+        response = HttpResponseNotModified()
+    else:
+        response = wagtail_serve(request, path)
+    if etag is not None and response.status_code in (200, 304):
+        response["ETag"] = etag
+        response.public_cache = True  # config.middleware.HttpCachingMiddleware decides
+    return response
