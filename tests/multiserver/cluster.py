@@ -42,10 +42,19 @@ class Missing(Exception):
     """A program the set-up needs is not installed (the tests are skipped, or fail in CI)."""
 
 
+_RESERVED: list[socket.socket] = []
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port, kept bound (not listening) for the whole run with SO_REUSEADDR: the kernel
+    gives it to no other bind to port 0 (SeaweedFS picks its own eight while the rest starts),
+    and the process it is meant for, which binds with SO_REUSEADDR too, can still listen on
+    it."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    _RESERVED.append(s)
+    return s.getsockname()[1]
 
 
 def wait_until(predicate, *, seconds: float, step: float = 0.2, what: str = "it"):
