@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from assessments.h5p import services
@@ -387,15 +388,13 @@ def test_a_too_large_statement_is_refused_and_what_is_stored_is_bounded(
 def test_the_intake_is_rate_limited_per_learner(learner_client, learner, lesson, activity):
     from django.core.cache import cache
 
-    from assessments.h5p import views
-
     cache.delete(f"h5p:statements:{learner.pk}")
-    for _ in range(views.STATEMENTS_PER_MINUTE):
+    for _ in range(settings.H5P_STATEMENTS_PER_MINUTE):
         assert post(learner_client, lesson, statement(activity)).status_code == 201
     refused = post(learner_client, lesson, statement(activity))
     assert refused.status_code == 429
     assert "Trop de résultats" in refused.json()["error"]
-    assert XAPIStatement.objects.count() == views.STATEMENTS_PER_MINUTE
+    assert XAPIStatement.objects.count() == settings.H5P_STATEMENTS_PER_MINUTE
 
     other = Client()
     someone = UserFactory()
