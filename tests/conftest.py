@@ -215,25 +215,31 @@ def s3_storage(seaweedfs, settings):
     client = seaweedfs.client()
     for bucket in (media, private):
         client.create_bucket(Bucket=bucket)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **s3_storages(
-            {
-                "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY,
-                "endpoint_url": seaweedfs.endpoint,
-                "region_name": "us-east-1",
-                "bucket_name": media,
-                "private_bucket_name": private,
-            }
-        ),
-    }
+
+    def point_at(media_bucket: str, private_bucket: str) -> None:
+        """The media and private storages in these buckets of the engine (for a restore)."""
+        settings.STORAGES = {
+            **settings.STORAGES,
+            **s3_storages(
+                {
+                    "access_key": ACCESS_KEY,
+                    "secret_key": SECRET_KEY,
+                    "endpoint_url": seaweedfs.endpoint,
+                    "region_name": "us-east-1",
+                    "bucket_name": media_bucket,
+                    "private_bucket_name": private_bucket,
+                }
+            ),
+        }
+
+    point_at(media, private)
     yield SimpleNamespace(
         engine=seaweedfs,
         client=client,
         media_bucket=media,
         private_bucket=private,
         storage_url=seaweedfs.storage_url(media, private),
+        point_at=point_at,
     )
     for bucket in (media, private):
         with contextlib.suppress(Exception):  # a test that removed it already

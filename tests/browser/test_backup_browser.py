@@ -33,8 +33,7 @@ def _keys(client, bucket: str) -> set[str]:
 def test_after_a_restore_into_new_buckets_the_h5p_activity_plays(
     page, live_server, settings, s3_storage, tmp_path, screenshot_dir
 ):
-    from config.storage_settings import s3_storages
-    from tests.seaweedfs import ACCESS_KEY, SECRET_KEY, empty_bucket
+    from tests.seaweedfs import empty_bucket
 
     if connection.vendor != "postgresql":
         pytest.skip("pg_dump and pg_restore need PostgreSQL (DATABASE_URL)")
@@ -59,19 +58,7 @@ def test_after_a_restore_into_new_buckets_the_h5p_activity_plays(
         empty_bucket(s3_storage.client, bucket)
     # Restored into buckets that do not exist yet (restore creates them).
     fresh = {"media": f"{s3_storage.media_bucket}-r", "private": f"{s3_storage.private_bucket}-r"}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        **s3_storages(
-            {
-                "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY,
-                "endpoint_url": s3_storage.engine.endpoint,
-                "region_name": "us-east-1",
-                "bucket_name": fresh["media"],
-                "private_bucket_name": fresh["private"],
-            }
-        ),
-    }
+    s3_storage.point_at(fresh["media"], fresh["private"])
     try:
         call_command("restore", str(backup))
         ContentType.objects.clear_cache()

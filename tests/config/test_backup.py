@@ -185,8 +185,7 @@ def test_a_backup_on_the_local_disk_restores_into_an_empty_database_and_new_fold
 def test_a_backup_of_the_buckets_restores_into_an_empty_database_and_new_buckets(
     tmp_path, settings, s3_storage
 ):
-    from config.storage_settings import s3_storages
-    from tests.seaweedfs import ACCESS_KEY, SECRET_KEY, empty_bucket
+    from tests.seaweedfs import empty_bucket
 
     assert not backup.is_local(default_storage)
     fresh = {"media": f"{s3_storage.media_bucket}-r", "private": f"{s3_storage.private_bucket}-r"}
@@ -197,19 +196,7 @@ def test_a_backup_of_the_buckets_restores_into_an_empty_database_and_new_buckets
 
     def new_storage():
         # Buckets that do not exist yet: restore creates them.
-        settings.STORAGES = {
-            **settings.STORAGES,
-            **s3_storages(
-                {
-                    "access_key": ACCESS_KEY,
-                    "secret_key": SECRET_KEY,
-                    "endpoint_url": s3_storage.engine.endpoint,
-                    "region_name": "us-east-1",
-                    "bucket_name": fresh["media"],
-                    "private_bucket_name": fresh["private"],
-                }
-            ),
-        }
+        s3_storage.point_at(fresh["media"], fresh["private"])
 
     try:
         _back_up_drop_and_restore(tmp_path, drop_files=drop_files, new_storage=new_storage)

@@ -4,7 +4,6 @@ conditional GET answers 304; a signed-in person's page, or one that carries a CS
 message, is private and never answers 304."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.factories import (
@@ -17,13 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ visitor, each seeing their own progress; entries that follow publishing, unpubli
 translating; no write on a plain page view."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from courses import services
@@ -20,13 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _lesson(body_text: str = "Le texte partagé de la leçon."):
