@@ -38,6 +38,17 @@ def _controlled(page):
     page.wait_for_function("() => !!navigator.serviceWorker.controller")
 
 
+def download_module(page, live_server, module):
+    """Open `module` under the worker's control and « Télécharger » it, until the page says it
+    can be read with no connection."""
+    page.goto(live_server.url + module.url)
+    _controlled(page)
+    page.get_by_role("button", name="Télécharger pour lire hors connexion").click()
+    expect(
+        page.get_by_text("Téléchargé : vous pouvez lire ce module sans connexion.")
+    ).to_be_visible(timeout=60_000)
+
+
 def _until_sent(page, seconds=90):
     """The phone's queue is empty (every action answered by the server)."""
     deadline = time.monotonic() + seconds
@@ -63,12 +74,7 @@ def _module(live_server):
 def test_a_module_taken_offline_is_recorded_at_the_next_connection(page, live_server):
     course, module, lessons, quiz, learner = _module(live_server)
     sign_in_browser(page, live_server, learner)
-    page.goto(live_server.url + module.url)
-    _controlled(page)
-    page.get_by_role("button", name="Télécharger pour lire hors connexion").click()
-    expect(
-        page.get_by_text("Téléchargé : vous pouvez lire ce module sans connexion.")
-    ).to_be_visible(timeout=60_000)
+    download_module(page, live_server, module)
     expect(page.locator("[data-offline-badge]")).to_contain_text("Disponible hors connexion —")
     expect(page.locator("[data-offline-storage]")).to_contain_text("Espace utilisé par le site")
     attempt = Attempt.objects.get(user=learner, quiz=quiz)  # fixed on the server at download
@@ -166,10 +172,7 @@ def test_a_module_taken_offline_is_recorded_at_the_next_connection(page, live_se
 def test_a_sync_after_withdrawal_is_refused_with_a_reason(page, live_server):
     course, module, lessons, _quiz, learner = _module(live_server)
     sign_in_browser(page, live_server, learner)
-    page.goto(live_server.url + module.url)
-    _controlled(page)
-    page.get_by_role("button", name="Télécharger pour lire hors connexion").click()
-    expect(page.get_by_text("Téléchargé :")).to_be_visible(timeout=60_000)
+    download_module(page, live_server, module)
     page.context.set_offline(True)
     page.goto(live_server.url + lessons[1].url)
     page.get_by_role("button", name="J'ai terminé cette leçon").click()

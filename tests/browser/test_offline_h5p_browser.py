@@ -8,7 +8,11 @@ from playwright.sync_api import expect
 from assessments.models import XAPIStatement
 from courses import services as course_services
 from courses.models import LessonProgress
-from tests.browser.test_offline_browser import QUEUE_LENGTH, _controlled, _until_sent
+from tests.browser.test_offline_browser import (
+    QUEUE_LENGTH,
+    _until_sent,
+    download_module,
+)
 from tests.clients import sign_in_browser
 from tests.factories import UserFactory, course_with_lessons, h5p_block, real_h5p_activity
 
@@ -32,12 +36,7 @@ def test_a_downloaded_h5p_activity_plays_offline_and_its_result_is_sent_back(pag
     learner = UserFactory()
     course_services.enrol(user=learner, course=course)
     sign_in_browser(page, live_server, learner)
-    page.goto(live_server.url + modules[0].url)
-    _controlled(page)
-    page.get_by_role("button", name="Télécharger pour lire hors connexion").click()
-    expect(
-        page.get_by_text("Téléchargé : vous pouvez lire ce module sans connexion.")
-    ).to_be_visible(timeout=60_000)
+    download_module(page, live_server, modules[0])
 
     page.context.set_offline(True)
     page.goto(live_server.url + lesson.url)

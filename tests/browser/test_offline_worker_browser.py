@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from courses import services as course_services
 from courses.models import LessonProgress
-from tests.browser.test_offline_browser import QUEUE_LENGTH, _controlled
+from tests.browser.test_offline_browser import QUEUE_LENGTH, _controlled, download_module
 from tests.clients import sign_in_browser
 from tests.factories import UserFactory, course_with_lessons
 
@@ -96,10 +96,7 @@ def test_background_sync_sends_what_was_queued_with_no_page_of_the_site_open(pag
     learner = UserFactory()
     course_services.enrol(user=learner, course=course)
     sign_in_browser(page, live_server, learner)
-    page.goto(live_server.url + modules[0].url)
-    _controlled(page)
-    page.get_by_role("button", name="Télécharger pour lire hors connexion").click()
-    expect(page.get_by_text("Téléchargé :")).to_be_visible(timeout=60_000)
+    download_module(page, live_server, modules[0])
 
     page.context.set_offline(True)
     page.goto(live_server.url + lessons[0].url)
