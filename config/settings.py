@@ -140,6 +140,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Redis: Django's backend with one client per connection pool (config/cache.py says why).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"
 
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
