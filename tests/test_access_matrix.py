@@ -87,6 +87,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "wagtaildocs_serve": NOBODY,  # no such document
     "wagtaildocs_authenticate_with_password": NOBODY,
     "h5p_embed": NOBODY,  # no such package
+    "h5p_offline_player": NOBODY,  # no such package
     "h5p_file": NOBODY,
     "h5p_statements": NOBODY,  # the lesson holds no activity
     "h5p_state": NOBODY,

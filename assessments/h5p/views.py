@@ -2,6 +2,9 @@
 
 - `embed`: the page that runs h5p-standalone inside the lesson's `<iframe sandbox="allow-scripts">`
   (no same-origin: library code cannot read the site's cookies or pages), under a strict CSP;
+- `offline_player`: the host page of an activity played from the phone's copy (a downloaded
+  module): our page, served by the site's worker, that posts the cached files into the same kind
+  of sandbox (`<iframe sandbox="allow-scripts" srcdoc>`), which the worker cannot serve;
 - `package_file`: the package's files under its content hash, readable from the sandbox's
   `null` origin (CORS), fetched without the session;
 - `statements`, `state`: the lesson page forwards what the player reports (the sandbox has no
@@ -11,6 +14,9 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
 import json
 import math
 import mimetypes
@@ -18,6 +24,7 @@ import re
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import (
@@ -37,7 +44,11 @@ from wagtail.models import Page
 
 from assessments.h5p import services
 from assessments.h5p.permissions import can_preview_h5p
-from assessments.h5p.player import activity_iri
+from assessments.h5p.player import (
+    PLAYER_SCRIPTS,
+    embed_config,
+    offline_player_files,
+)
 from assessments.models import H5PActivity
 
 # A statement from H5P is a few kilobytes (a quiz's `completed` with its definition, some ten);
@@ -73,6 +84,44 @@ EMBED_CSP = "; ".join(
         "form-action 'none'",
     ]
 )
+
+
+@functools.cache
+def sandbox_loader() -> tuple[str, str]:
+    """The loader written inline into the phone's copy's sandbox, and its CSP hash source."""
+    with open(finders.find("js/h5p-sandbox.js"), encoding="utf-8") as handle:
+        text = handle.read()
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return text, f"'sha256-{digest}'"
+
+
+def host_csp() -> str:
+    """The host page's CSP, which its sandboxed srcdoc frame inherits (an about:srcdoc document
+    takes its parent's policy, and cannot loosen it): the frame's inline loader by its hash only,
+    the blob: URLs it makes of the files, and what EMBED_CSP already allows the libraries
+    ('unsafe-eval', inline styles). It is the host's own, not the lesson's: the lesson page keeps
+    the site's strict policy. The host page itself runs only h5p-host.js, shows no one's data
+    and nothing of the package (its title is escaped text), so these allowances serve the
+    sandbox, whose origin is opaque; eval there gains nothing the libraries do not have."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src 'self' 'unsafe-eval' blob: {sandbox_loader()[1]}",
+            "style-src 'self' 'unsafe-inline' blob:",
+            "img-src 'self' data: blob:",
+            "media-src 'self' data: blob:",
+            "font-src 'self' data: blob:",
+            "connect-src 'self' blob:",
+            "frame-src 'self'",
+            "frame-ancestors 'self'",
+            # No base-uri: jQuery's parseHTML gives its inert document a <base> at
+            # location.href, which is about:srcdoc in the sandbox, and no source matches it.
+            # A <base> could only change how the sandbox itself resolves addresses.
+            "form-action 'none'",
+        ]
+    )
+
+
 # A package file opened on its own (an SVG, an XML file) runs in an opaque origin, never ours.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 
@@ -104,21 +153,33 @@ def _approved_activity(content_hash: str) -> H5PActivity:
 @xframe_options_sameorigin
 def embed(request: HttpRequest, content_hash: str) -> HttpResponse:
     activity = _approved_activity(content_hash)
-    base = f"/h5p/files/{activity.content_hash}"
-    config = {
-        "h5pJsonPath": base,
-        "contentJsonPath": f"{base}/content",
-        "librariesPath": f"{base}/libraries",
-        "frameJs": static("h5p/frame.bundle.js"),
-        "frameCss": static("h5p/styles/h5p.css"),
-        "xAPIObjectIRI": activity_iri(request, activity),
-        "parentOrigin": request.build_absolute_uri("/").rstrip("/"),
-        "title": activity.title,
-    }
+    config = embed_config(request, activity)
     response = render(
         request, "assessments/h5p_embed.html", {"activity": activity, "config": config}
     )
     response["Content-Security-Policy"] = EMBED_CSP
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+@xframe_options_sameorigin
+def offline_player(request: HttpRequest, content_hash: str) -> HttpResponse:
+    """The host page of the phone's copy of an activity (the module's download keeps it)."""
+    activity = _approved_activity(content_hash)
+    config = {
+        "files": offline_player_files(activity),
+        "scripts": [static(name) for name in PLAYER_SCRIPTS],
+        "styles": [static("h5p/styles/h5p.css")],
+        "embed": embed_config(request, activity),
+        "loader": sandbox_loader()[0],
+        "title": _("Interactive activity: %(title)s") % {"title": activity.title},
+        "language": activity.language or "fr",
+    }
+    response = render(
+        request, "assessments/h5p_host.html", {"activity": activity, "config": config}
+    )
+    response["Content-Security-Policy"] = host_csp()
     response["Cache-Control"] = "no-cache"
     return response
 

@@ -6,7 +6,8 @@ template uses (`site/templates/blocks/image.html`, `video.html`), its documents 
 `OFFLINE_DOCUMENT_MAX_MB` (the others are listed as left out, with their size), the pages of the
 quizzes that may be taken offline (the learner's attempt is started or resumed, so the questions
 are fixed on the server; the answer key and the result pages are never listed), and its H5P
-activities (the player, the package's files). Nothing of another person, no staff page.
+activities (the page that plays the phone's copy, the player, the package's files). Nothing of
+another person, no staff page.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.h5p.player import offline_player_files
 from assessments.h5p.services import lesson_h5p_activities
 from assessments.models import Quiz
 from assessments.offline.rules import check_module_open
@@ -30,13 +32,8 @@ from courses.sizes import size_in_words
 # The renditions the lesson templates ask for (srcset_image … format-webp).
 IMAGE_WIDTHS = (360, 720, 1080)
 POSTER_WIDTHS = (360, 720)
-H5P_PLAYER_STATIC = [
-    "js/h5p-activity.js",
-    "js/h5p-embed.js",
-    "h5p/main.bundle.js",
-    "h5p/frame.bundle.js",
-    "h5p/styles/h5p.css",
-]
+# The lesson's side of the player and the host page's script (the phone's copy of an activity).
+H5P_PAGE_STATIC = ["js/h5p-activity.js", "js/h5p-host.js"]
 
 
 @dataclass
@@ -101,20 +98,17 @@ def _add_lesson_body(bundle: Bundle, lesson: LessonPage) -> None:
 
 
 def _add_h5p(bundle: Bundle, lesson: LessonPage) -> None:
+    # The host page that plays the phone's copy (never the sandboxed embed page: a sandboxed
+    # frame is never served by the worker), the player's files and the package's.
     for placed in lesson_h5p_activities(lesson):
         activity = placed.activity
         if not activity.is_playable:
             continue
-        for name in H5P_PLAYER_STATIC:
+        for name in H5P_PAGE_STATIC:
             bundle.add(static(name), "h5p")
-        base = f"/h5p/files/{activity.content_hash}"
-        bundle.add(reverse("h5p_embed", args=[activity.content_hash]), "h5p")
-        bundle.add(f"{base}/h5p.json", "h5p")
-        for relative in activity.content_files:
-            bundle.add(f"{base}/content/{relative}", "h5p")
-        for library in activity.libraries.all():
-            for relative in library.files:
-                bundle.add(f"{base}/libraries/{library.folder_name}/{relative}", "h5p")
+        bundle.add(reverse("h5p_offline_player", args=[activity.content_hash]), "h5p")
+        for url in offline_player_files(activity):
+            bundle.add(url, "h5p")
 
 
 def _quizzes_of(module: ModulePage, lessons: list[LessonPage]) -> list[Quiz]:

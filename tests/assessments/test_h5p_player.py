@@ -52,6 +52,48 @@ def test_embed_page_runs_the_player_under_a_strict_policy(client, activity):
     assert config["xAPIObjectIRI"] == f"http://testserver/h5p/activities/{activity.uuid}"
 
 
+def test_the_phone_s_copy_is_hosted_under_its_own_policy_with_the_loader_by_its_hash(
+    client, activity
+):
+    """The host page of a downloaded activity: its CSP (which its sandboxed srcdoc frame
+    inherits) allows the inline loader by its hash alone, never 'unsafe-inline' for scripts."""
+    import base64
+    import hashlib
+
+    response = client.get(f"/h5p/offline/{activity.content_hash}/")
+
+    assert response.status_code == 200
+    csp = response["Content-Security-Policy"]
+    directives = dict(
+        (part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip()
+    )
+    html = response.content.decode()
+    config = json.loads(
+        re.search(r'id="h5p-host-config" type="application/json">(.*?)</script>', html, re.S)[1]
+    )
+    digest = base64.b64encode(hashlib.sha256(config["loader"].encode()).digest()).decode()
+    assert directives["script-src"] == f"'self' 'unsafe-eval' blob: 'sha256-{digest}'"
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "</script" not in config["loader"].lower()  # it is written inline in the srcdoc
+    assert directives["frame-ancestors"] == "'self'"
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    # Only our script on the page; the package's files are listed for the download, and each
+    # answers (the player's own, the package's).
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert [a for a in scripts if "src=" in a] == [' src="/static/js/h5p-host.js" defer']
+    assert config["embed"]["h5pJsonPath"] == f"/h5p/files/{activity.content_hash}"
+    assert f"/h5p/files/{activity.content_hash}/h5p.json" in config["files"]
+    assert "/static/h5p/main.bundle.js" in config["files"]
+    for url in config["files"]:
+        assert client.get(url).status_code == 200, url
+    assert config["title"] == f"Activité interactive : {activity.title}"
+
+
+def test_the_phone_s_copy_refuses_a_package_whose_libraries_await_approval(client):
+    activity = services.import_h5p_package(file=io.BytesIO(h5p_package()))
+    assert client.get(f"/h5p/offline/{activity.content_hash}/").status_code in (302, 404)
+
+
 def test_embed_page_refuses_a_package_whose_libraries_await_approval(client):
     activity = services.import_h5p_package(file=io.BytesIO(h5p_package()))
     assert client.get(f"/h5p/embed/{activity.content_hash}/").status_code in (302, 404)

@@ -63,8 +63,13 @@ def test_the_download_lists_the_module_its_lessons_images_h5p_and_small_document
     images = [u for u in urls if u.startswith("/media/images/")]
     assert len(images) == 3 + 2  # the image at 360, 720, 1080; the poster at 360, 720
     assert all(".format-webp" in u or u.endswith(".webp") for u in images)
-    assert any(u.startswith("/h5p/embed/") for u in urls)
+    # The page that plays the phone's copy of the activity, never the sandboxed embed page (a
+    # sandboxed frame is never served by the worker), with the player's files and the package's.
+    assert any(u.startswith("/h5p/offline/") for u in urls)
+    assert not any(u.startswith("/h5p/embed/") for u in urls)
     assert any(u.endswith("/h5p.json") for u in urls)
+    assert {"/static/js/h5p-host.js", "/static/h5p/main.bundle.js"} <= set(urls)
+    assert "/static/h5p/fonts/h5p-core-30.woff2" in urls
     assert "/static/css/site.css" in urls
     # The 3 MB report is left out, its size in French.
     assert data["left_out"][0]["title"] == "Guide pratique"  # the block's title

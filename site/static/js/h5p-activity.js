@@ -1,7 +1,13 @@
 /* The lesson page's side of an H5P activity. The player is loaded only when the learner clicks
    "Start the activity": then a sandboxed iframe (scripts only, no same-origin) is created.
    Messages are accepted only from that iframe's window, checked, and forwarded to the server
-   with the CSRF token: the frame itself has no session. Texts come from the template. */
+   with the CSRF token: the frame itself has no session. Texts come from the template.
+   When the module is downloaded (the phone keeps the activity's host page), the activity plays
+   from the phone's copy, with or without a connection: the frame is then our host page
+   (/h5p/offline/<hash>/, h5p-host.js), which the site's worker serves, and which runs the
+   package in the same sandbox one frame down; its messages come from our own origin. A
+   sandboxed frame is never served by the worker, so without a connection the embed page could
+   not load; and with a poor one, the copy spares the download. */
 (function () {
   "use strict";
   if (window.h5pActivityInstalled) return;
@@ -73,8 +79,10 @@
     for (var i = 0; i < players.length; i++) {
       if (players[i].frame.contentWindow === event.source) player = players[i];
     }
-    // Only our sandboxed frame (its origin is "null"), never another window.
-    if (!player || event.origin !== "null" || !isObject(event.data)) return;
+    // Only our sandboxed frame (its origin is "null") or our host page of the phone's copy,
+    // never another window.
+    if (!player || event.origin !== (player.copy ? window.location.origin : "null") ||
+        !isObject(event.data)) return;
     var data = event.data;
     if (data.type === "h5p:ready") {
       player.frame.contentWindow.postMessage({ type: "h5p:start", state: player.state }, "*");
@@ -111,6 +119,15 @@
     }
   }
 
+  function downloaded(url) {
+    // Whether a module download keeps the host page of the phone's copy of this activity.
+    if (!url || !window.caches || !navigator.serviceWorker || !navigator.serviceWorker.controller) {
+      return Promise.resolve(false);
+    }
+    return caches.match(url, { ignoreVary: true }).then(function (found) { return !!found; })
+      .catch(function () { return false; });
+  }
+
   function open(button) {
     var section = button.closest("[data-h5p-activity]");
     var player = {
@@ -133,15 +150,16 @@
           .then(function (data) { player.state = typeof data.state === "string" ? data.state : null; })
           .catch(function () {})
       : Promise.resolve();
-    loaded.then(function () {
+    Promise.all([loaded, downloaded(button.getAttribute("data-offline-url"))]).then(function (found) {
       var frame = player.frame;
-      frame.setAttribute("sandbox", "allow-scripts");
+      player.copy = found[1];
+      if (!player.copy) frame.setAttribute("sandbox", "allow-scripts");
       frame.setAttribute("title", button.getAttribute("data-frame-title") || "");
       frame.setAttribute("referrerpolicy", "no-referrer");
       frame.style.width = "100%";
       frame.style.height = "400px";
       frame.style.border = "0";
-      frame.src = button.getAttribute("data-embed-url");
+      frame.src = player.copy ? button.getAttribute("data-offline-url") : button.getAttribute("data-embed-url");
       players.push(player);
       section.querySelector("[data-h5p-frame]").appendChild(frame);
       player.timer = window.setTimeout(function () { failed(player); }, START_TIMEOUT);

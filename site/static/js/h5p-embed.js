@@ -115,9 +115,16 @@
     start(typeof data.state === "string" ? data.state : null);
   });
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function ready() {
     config = JSON.parse(document.getElementById("h5p-config").textContent);
     post({ type: "h5p:ready" });
-  });
+  }
+  // In the phone's copy, the loader (h5p-sandbox.js) adds the scripts after the document has
+  // loaded, and says when the last one has run.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    document.addEventListener("h5p:scripts-loaded", ready);
+  }
   window.addEventListener("pagehide", function () { if (config) reportState(); });
 })();
