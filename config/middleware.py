@@ -7,6 +7,8 @@ from django.urls import is_valid_path, reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from courses.routing import keep_public_copy
+
 
 class FrenchFirstLocaleMiddleware(LocaleMiddleware):
     """French unless the visitor chose English: the language comes from the URL prefix, else
@@ -125,6 +127,7 @@ class HttpCachingMiddleware:
                     response, public=True, max_age=PUBLIC_MAX_AGE, must_revalidate=True
                 )
                 patch_vary_headers(response, ("Cookie",))
+                keep_public_copy(response)
                 return response
             del response["ETag"]
             response["Cache-Control"] = "private, no-cache"

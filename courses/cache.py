@@ -72,19 +72,40 @@ def remembered(request, name: str, *parts: Any, compute: Callable[[], Any]) -> A
     return value
 
 
+def with_served_urls(request, pages: list) -> list:
+    """`pages`, each with `served_url`: its URL for this request's site (what `{% pageurl %}`
+    gives), computed once with the entry that holds them, so the outlines and breadcrumbs link
+    their pages without asking Wagtail for each link of each page view. Entries holding them
+    are keyed by the site too."""
+    if request is None:  # a service's read: no links to show
+        return pages
+    for page in pages:
+        page.served_url = page.get_url(request)
+    return pages
+
+
+def site_id(request):
+    """The site the links are relative to (a page of another site gets a full URL)."""
+    from courses.routing import site_for_request
+
+    site = site_for_request(request) if request is not None else None
+    return site.pk if site is not None else None
+
+
 def course_tree(request, course) -> tuple[list, list]:
     """(modules, lessons) of `course`: its published modules and lessons in order, with what an
-    outline shows (`outline_of`). Per request, the same lists: callers annotate them with the
-    learner's state, which never goes back to the cache."""
+    outline shows (`outline_of`) and their `served_url`. Per request, the same lists: callers
+    annotate them with the learner's state, which never goes back to the cache."""
     from courses.models import LessonPage, ModulePage
 
     return remembered(
         request,
         "course-tree",
         course.pk,
+        site_id(request),
         compute=lambda: (
-            list(ModulePage.objects.outline_of(course)),
-            list(LessonPage.objects.outline_of(course)),
+            with_served_urls(request, list(ModulePage.objects.outline_of(course))),
+            with_served_urls(request, list(LessonPage.objects.outline_of(course))),
         ),
     )
 

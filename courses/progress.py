@@ -139,7 +139,7 @@ def my_training(user) -> dict:
     course in progress has all its lessons done (its assessment, `courses.outcomes`), one more
     when a course is completed (its certificate)."""
     enrolments = list(
-        Enrolment.objects.of(user).active().select_related("course").order_by("-enrolled_at")
+        Enrolment.objects.of(user).active().with_course_outline().order_by("-enrolled_at")
     )
     if not enrolments:
         return {"in_progress": [], "completed": [], "assigned": assigned_to(user)}
@@ -226,11 +226,7 @@ def assigned_to(user) -> list:
     from courses.models import Assignment
 
     today = timezone.localdate()
-    items = list(
-        Assignment.objects.for_learner(user)
-        .select_related("course", "module", "assigned_by")
-        .order_by("due_on")
-    )
+    items = list(Assignment.objects.for_learner(user).with_pages_shown().order_by("due_on"))
     translations = _translations_in_current_language(
         [page.translation_key for item in items for page in (item.course, item.module) if page]
     )

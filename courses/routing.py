@@ -13,7 +13,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.http import HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified
 from django.http.request import split_domain_port
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
@@ -55,6 +55,11 @@ def _remembered_route(request, site: Site, path: str) -> RouteResult | None:
 # Blocks rendered for each visitor (`courses.templatetags.shared_content`): they read a model
 # that is not a page (an activity, a quiz), whose changes do not raise the content version.
 PER_VISITOR_BLOCKS = frozenset({"h5p_activity", "scorm_module", "quiz"})
+
+# Django's messages cookie (`CookieStorage`, first of the default `FallbackStorage`).
+MESSAGES_COOKIE = "messages"
+# A rendered public page is kept this long unless the content version changes first.
+COPY_TIMEOUT = 3600
 
 
 def public_etag(request, page, path: str) -> str | None:
@@ -99,10 +104,58 @@ def _not_modified(request, etag: str) -> bool:
     return any(tag.removeprefix("W/") == own for tag in parse_etags(asked))
 
 
+def _public_copy_key(request, path: str) -> str | None:
+    """Where the rendered copy of the page at `path` as every visitor sees it is kept, or None
+    when this request may not be answered from it: not a GET or HEAD, a query string (a search,
+    a page number), or a visitor with a session or a message waiting (a message is shown, and
+    used up, by the page that renders it; a session may be signed in). The key carries the
+    content version (`courses.cache.key`), the release, the offline switch, the host, the
+    language and the path: the same parts as the page's ETag."""
+    from config.pwa import release
+
+    if request.method not in ("GET", "HEAD") or request.GET:
+        return None
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
+        return None
+    return cache.key(
+        request,
+        "public-page",
+        release(),
+        settings.OFFLINE_ENABLED,
+        request._get_raw_host(),
+        get_language(),
+        path,
+    )
+
+
+def _from_public_copy(request, copy_key: str):
+    """The page from its rendered copy (`HttpCachingMiddleware` keeps it once a response was
+    found shareable): no routing, no page query, no rendering."""
+    entry = cache.cache.get(copy_key)
+    if entry is None:
+        return None
+    etag, content_type, content = entry
+    if _not_modified(request, etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    response.public_cache = True
+    return response
+
+
 def serve(request, path: str):
     """Wagtail's `serve` view, with the site, the route and the page's view restrictions found
     through the shared cache. A page every visitor sees the same is sent with its ETag
-    (`public_etag`) and answers 304, without rendering, to a GET that already holds it."""
+    (`public_etag`) and answers 304, without rendering, to a GET that already holds it; once
+    rendered, it is kept whole (`_public_copy_key`) and sent again to the next visitors without
+    routing or rendering."""
+    copy_key = _public_copy_key(request, path)
+    if copy_key is not None:
+        response = _from_public_copy(request, copy_key)
+        if response is not None:
+            return response
     site = site_for_request(request)
     etag = None
     if site is not None and not hasattr(request, "_wagtail_route_for_request"):
@@ -125,4 +178,18 @@ def serve(request, path: str):
     if etag is not None and response.status_code in (200, 304):
         response["ETag"] = etag
         response.public_cache = True  # config.middleware.HttpCachingMiddleware decides
+        if response.status_code == 200 and copy_key is not None:
+            response.public_copy = (copy_key, etag)  # kept by the middleware if shareable
     return response
+
+
+def keep_public_copy(response) -> None:
+    """Called by `HttpCachingMiddleware` for a response it sends public: the rendered page is
+    kept for the next visitors (`serve`)."""
+    copy = getattr(response, "public_copy", None)
+    if copy is None or getattr(response, "streaming", False):
+        return
+    copy_key, etag = copy
+    cache.cache.set(
+        copy_key, (etag, response["Content-Type"], response.content), timeout=COPY_TIMEOUT
+    )

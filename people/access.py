@@ -210,7 +210,13 @@ class Access:
             and "groups" not in self.__dict__
             and "managed_institution_ids" not in self.__dict__
         ):
-            self._read_groups_and_institutions()
+            if hasattr(self.user, "role_group_names"):  # read with the user (`with_roles`)
+                self.__dict__["groups"] = frozenset(self.user.role_group_names)
+                self.__dict__["managed_institution_ids"] = frozenset(
+                    self.user.role_managed_institution_ids
+                )
+            else:
+                self._read_groups_and_institutions()
         return bool(
             self.is_superuser
             or self.user.is_staff

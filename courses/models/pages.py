@@ -467,8 +467,10 @@ class LessonPage(SharedRestrictionsMixin, TranslatedSlugMixin, Page):
         body = self.body.stream_block.get_searchable_content(self.body)
         return fold(" ".join([self.title, self.summary, *body]))
 
-    def _frame(self) -> tuple:
-        """(the course, the breadcrumb): the same for every visitor."""
+    def _frame(self, request) -> tuple:
+        """(the course, the breadcrumb), with their `served_url`: the same for every visitor."""
+        from courses.cache import with_served_urls
+
         course = (
             CoursePage.objects.ancestor_of(self)
             .only(
@@ -490,6 +492,7 @@ class LessonPage(SharedRestrictionsMixin, TranslatedSlugMixin, Page):
             .order_by("depth")
             .only("id", "title", "url_path", "path", "depth", "translation_key")
         )
+        with_served_urls(request, [course, *ancestors] if course else ancestors)
         return course, ancestors
 
     def get_context(self, request, *args, **kwargs):
@@ -498,10 +501,12 @@ class LessonPage(SharedRestrictionsMixin, TranslatedSlugMixin, Page):
         when it is cold, whatever the number of lessons); the learner's progress read for this
         request (`courses.progress.lesson_progress_context`)."""
         from courses import progress  # progress reads these models: import it when serving
-        from courses.cache import course_tree, remembered
+        from courses.cache import course_tree, remembered, site_id
 
         context = super().get_context(request, *args, **kwargs)
-        course, ancestors = remembered(request, "lesson-frame", self.pk, compute=self._frame)
+        course, ancestors = remembered(
+            request, "lesson-frame", self.pk, site_id(request), compute=lambda: self._frame(request)
+        )
         modules, lessons = course_tree(request, course) if course else ([], [])
         module_path = self.path[: -self.steplen]
         position = next((i for i, lesson in enumerate(lessons) if lesson.pk == self.pk), None)

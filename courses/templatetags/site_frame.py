@@ -1,11 +1,11 @@
 from django import template
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 from wagtail.models import Page
 
-from courses.cache import remembered
-from courses.routing import site_for_request
+from courses.cache import remembered, site_id
 
 register = template.Library()
 
@@ -68,6 +68,32 @@ def catalogue_url(context) -> str:
 
 
 def _site_id(request):
-    """The site the links are relative to (a page of another site gets a full URL)."""
-    site = site_for_request(request)
-    return site.pk if site is not None else None
+    return site_id(request)
+
+
+@register.simple_tag(takes_context=True)
+def page_href(context, page) -> str:
+    """`{% pageurl page %}`, from the `served_url` the shared cache keeps with outlines and
+    breadcrumbs (`courses.cache.with_served_urls`) when the page has it."""
+    served = getattr(page, "served_url", None)
+    if served is not None:
+        return served
+    return page.get_url(request=context.get("request"))
+
+
+@register.simple_tag
+def lesson_state(lesson) -> str:
+    """The badge of a lesson's state in an outline (« Terminé », « En cours », or nothing): built
+    here rather than included, since an outline shows it for each of its lessons."""
+    state = getattr(lesson, "state", None)
+    if state == "done":
+        return format_html(
+            '<span class="state state-done" title="{done}"><svg aria-hidden="true" '
+            'focusable="false" width="12" height="12" viewBox="0 0 12 12"><path '
+            'd="M1.5 6.5l3 3 6-7" fill="none" stroke="currentColor" stroke-width="2"/></svg>'
+            '<span class="visually-hidden">{done}</span></span>',
+            done=gettext("Done"),
+        )
+    if state == "in_progress":
+        return format_html('<span class="state state-progress">{}</span>', gettext("In progress"))
+    return ""

@@ -23,21 +23,21 @@ pytestmark = pytest.mark.django_db
 
 # A result (`completed`, top level) in a lesson the learner has already completed: what the bench
 # sends (bench/locustfile.py `scenario_xapi`: the `completed` statement of tests/factories.py,
-# again and again) and what every retry and every further attempt is. Six SQL queries: the user
-# (session from the cache), their roles (RequireMFAMiddleware), the activity with its libraries'
+# again and again) and what every retry and every further attempt is. Five SQL queries: the user
+# with their roles (session from the cache; people/backends.py), the activity with its libraries'
 # approval, the enrolment, the INSERT, the lesson's progress (already completed: nothing more).
 # The test itself runs in a transaction, so the INSERT's atomic block adds SAVEPOINT and RELEASE
-# here; in production (autocommit) it is a plain transaction: 6 queries.
-PLAIN_RESULT_QUERIES = 8
+# here; in production (autocommit) it is a plain transaction: 5 queries.
+PLAIN_RESULT_QUERIES = 7
 # A sub-question's `answered` (or any statement that is not a result): no lesson progress read.
-SUB_QUESTION_QUERIES = 7
-# The statement that completes the lesson (16 SQL queries in production): the same first five,
+SUB_QUESTION_QUERIES = 6
+# The statement that completes the lesson (15 SQL queries in production): the same first four,
 # then the lesson's progress (not completed yet), its requirements (the activities of the
 # lesson's body, a passing result), the enrolment locked, the progress row read and created,
 # completed, the enrolment marked in progress, the module, its completion, its lessons still to
 # do — the module still has a lesson to read, so nothing rolls up to the course. Inside the
 # test's transaction, three savepoints (six lines) are counted too.
-COMPLETING_QUERIES = 22
+COMPLETING_QUERIES = 21
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def _warm(client, lesson, activity):
     assert post(client, lesson, statement(activity)).status_code == 201
 
 
-def test_a_result_in_a_completed_lesson_costs_eight_queries(
+def test_a_result_in_a_completed_lesson_costs_seven_queries(
     client, course_lesson, django_assert_num_queries
 ):
     lesson, _later, activity = course_lesson

@@ -68,14 +68,15 @@ def test_the_quiz_page_costs_the_same_with_10_or_1000_questions_in_the_bank(clie
 
 # Exact counts of the two requests a learner sends most during an attempt, signed in, after a
 # warm-up request (the session is then read from the cache: SESSION_ENGINE is cached_db).
-# The quiz page: the user, their roles (one query: groups and managed institutions, for the
-# second-factor check), the attempt with its quiz (ownership and the quiz of the URL checked in
-# the same query), the quiz's translations (the quiz of the URL and the language switch), the
-# attempt's answers, the page's questions with their translations, their choices.
-ATTEMPT_PAGE_QUERIES = 7
-# The answer save: the user, their roles, the attempt with its quiz, and one statement that
+# The quiz page: the user with their roles (groups and managed institutions, for the
+# second-factor check, in the same query: people/backends.py), the attempt with its quiz
+# (ownership and the quiz of the URL checked in the same query), the quiz's translations (the
+# quiz of the URL and the language switch), the attempt's answers,
+# the page's questions with their translations, their choices.
+ATTEMPT_PAGE_QUERIES = 6
+# The answer save: the user with their roles, the attempt with its quiz, and one statement that
 # locks the attempt, checks it is open and in time, and inserts or replaces the answer.
-AUTOSAVE_QUERIES = 4
+AUTOSAVE_QUERIES = 3
 
 
 def _learner_in_attempt(client, quiz, asked=None):
@@ -85,7 +86,7 @@ def _learner_in_attempt(client, quiz, asked=None):
     return attempt, (asked or quiz).pk
 
 
-def test_the_quiz_page_during_an_attempt_costs_7_queries(client, django_assert_num_queries):
+def test_the_quiz_page_during_an_attempt_costs_6_queries(client, django_assert_num_queries):
     quiz = quiz_with_questions(questions=12)
     attempt, quiz_id = _learner_in_attempt(client, quiz)
     url = reverse("quiz_attempt", args=[quiz_id, attempt.pk])
@@ -115,7 +116,7 @@ def test_the_quiz_page_in_a_translation_costs_the_same(client, django_assert_num
     assert html.count("EN Question") == 4 and "Answer 1" in html and "Réponse" not in html
 
 
-def test_saving_an_answer_costs_4_queries(client, django_assert_num_queries):
+def test_saving_an_answer_costs_3_queries(client, django_assert_num_queries):
     from assessments.models import Answer
 
     quiz = quiz_with_questions(questions=3)

@@ -14,6 +14,7 @@ from tests.factories import (
     h5p_block,
     translate_page,
 )
+from tests.public_copies import forget_kept_copies, kept_copies
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,12 @@ def test_a_visitor_gets_a_public_page_with_its_etag_and_a_304_for_it(client, pag
 def test_a_304_renders_nothing_and_reads_only_the_page(client, pages, django_assert_num_queries):
     url = pages["lesson"].url
     etag = client.get(url)["ETag"]
+    assert kept_copies()
+    forget_kept_copies()  # not kept (evicted, or another server's)
     with django_assert_num_queries(1):  # the page row: it must still be published
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    client.get(url)  # rendered again, and kept
+    with django_assert_num_queries(0):  # then from the kept copy
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
@@ -149,3 +155,78 @@ def test_the_offline_switch_changes_the_etag(client, pages, settings):
     settings.OFFLINE_ENABLED = False
     response = client.get(url, headers={"If-None-Match": on})
     assert response.status_code == 200 and response["ETag"] != on
+
+
+# --- The rendered copy kept for the next visitors (courses.routing.serve) ----------------------
+
+
+def test_the_next_visitor_gets_the_kept_copy_with_no_query_and_no_rendering(
+    client, pages, django_assert_num_queries
+):
+    from django.test import Client
+
+    url = pages["lesson"].url
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = Client().get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert _is_public(again)
+    assert not getattr(again, "templates", None)  # nothing rendered
+
+
+def test_a_kept_copy_answers_a_conditional_get_with_a_304(client, pages):
+    url = pages["course"].url
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response["ETag"] == etag
+
+
+def test_publishing_replaces_the_kept_copy(client, pages):
+    lesson = pages["lesson"]
+    client.get(lesson.url)
+    lesson.body = [{"type": "rich_text", "value": "<p>Troisième version.</p>"}]
+    lesson.save_revision().publish()
+    assert "Troisième version." in client.get(lesson.url).content.decode()
+
+
+def test_unpublishing_a_page_ends_its_kept_copy(client, pages):
+    lesson = pages["lesson"]
+    url = lesson.url
+    assert client.get(url).status_code == 200
+    lesson.unpublish()
+    assert client.get(url).status_code == 404
+
+
+def test_a_signed_in_learner_is_never_sent_the_visitors_copy(client, pages):
+    url = pages["lesson"].url
+    visitors = client.get(url)
+    client.force_login(UserFactory(full_name="Aminata Keïta"))
+    response = client.get(url)
+    assert response.content != visitors.content
+    assert "Aminata" in response.content.decode()
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_a_visitor_with_a_message_waiting_sees_it_and_the_copy_is_not_used(client, pages):
+    url = pages["lesson"].url
+    client.get(url)  # the copy is kept
+    client.force_login(UserFactory())
+    client.post(reverse("account_logout"))  # « Vous êtes déconnecté. » queued
+    response = client.get(url)
+    assert "déconnecté" in response.content.decode()
+
+
+def test_a_query_string_is_rendered_not_answered_from_the_copy(client, pages):
+    url = pages["catalogue"].url
+    client.get(url)
+    response = client.get(url, {"page": "2"})
+    assert response.templates  # rendered
+
+
+def test_the_copy_of_one_language_is_not_sent_for_the_other(client, pages):
+    course = pages["course"]
+    english = translate_page(course, "en", title="The English course")
+    client.get(course.url)
+    assert "The English course" in client.get(english.url).content.decode()

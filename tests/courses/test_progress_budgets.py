@@ -32,12 +32,12 @@ def test_course_page_queries_do_not_grow_with_lessons(client):
     client.force_login(user)
     small, _ = _course_with_progress(user, lessons=10)
     large, _ = _course_with_progress(user, lessons=200)
-    # 8: the user, their groups and managed institutions (one union, people.access), the page
+    # 7: the user with their groups and managed institutions (people/backends.py), the page
     # (its route, site, restrictions and the course's modules and lessons come from the shared
     # cache, courses/cache.py), then the learner's: lesson states, completed modules, every
     # module's assessment and the learner's state with it (courses.outcomes), the enrolment,
     # and the ancestors the template reads for the breadcrumb (not cached yet).
-    assert _queries(client, small.url) == _queries(client, large.url) == 8
+    assert _queries(client, small.url) == _queries(client, large.url) == 7
 
 
 def test_my_training_queries_do_not_grow_with_enrolments_or_progress(client):
@@ -49,9 +49,9 @@ def test_my_training_queries_do_not_grow_with_enrolments_or_progress(client):
     count_one = _queries(client, "/fr/ma-formation/")
     client.force_login(many)
     count_many = _queries(client, "/fr/ma-formation/")
-    # 6: the user, their roles (one union), the enrolments, the lessons done, the translations
+    # 5: the user with their roles, the enrolments, the lessons done, the translations
     # in the current language, the assignments; the outlines and the locale are shared.
-    assert count_one == count_many == 6
+    assert count_one == count_many == 5
 
 
 def test_signed_in_lesson_page_queries_do_not_grow_with_the_module(client):
@@ -64,11 +64,11 @@ def test_signed_in_lesson_page_queries_do_not_grow_with_the_module(client):
         LessonPageFactory(parent=module)
     small_count = _queries(client, small_lessons[-1].url)
     assert small_count == _queries(client, large_lessons[-1].url)
-    # 6 on the last lesson of a module: the user, their roles (one union), the page, the
+    # 5 on the last lesson of a module: the user with their roles, the page, the
     # enrolment, the lesson states, and the module's assessment, which « Leçon suivante » leads
-    # to until it is passed. The other lessons do not ask (5). No write: the visit is recorded.
-    assert small_count == 6
-    assert _queries(client, small_lessons[0].url) == 5
+    # to until it is passed. The other lessons do not ask (4). No write: the visit is recorded.
+    assert small_count == 5
+    assert _queries(client, small_lessons[0].url) == 4
 
 
 def test_marking_a_lesson_done_takes_a_bounded_number_of_queries(django_assert_max_num_queries):
@@ -110,7 +110,7 @@ def test_my_training_asks_once_for_the_assessments_and_once_for_the_certificates
     count_one = _queries(client, "/fr/ma-formation/")
     client.force_login(many)
     count_many = _queries(client, "/fr/ma-formation/")
-    assert count_one == count_many == 7
+    assert count_one == count_many == 6
     body = client.get("/fr/ma-formation/").content.decode()
     assert body.count("évaluation du module à passer") == 15
 
@@ -121,4 +121,4 @@ def test_my_training_asks_once_for_the_assessments_and_once_for_the_certificates
     count_one = _queries(client, "/fr/ma-formation/")
     client.force_login(many)
     count_many = _queries(client, "/fr/ma-formation/")
-    assert count_one == count_many == 8
+    assert count_one == count_many == 7
