@@ -35,14 +35,10 @@ class AssignmentQuerySet(models.QuerySet):
     def with_pages_shown(self) -> AssignmentQuerySet:
         """With the course, the module and who assigned them, read with only what a list of
         assignments shows and links to (the pages' outline fields, the manager's name)."""
-        from courses.models.querysets import OUTLINE_FIELDS
+        from courses.models.querysets import with_outline_of
 
-        own = [f.name for f in self.model._meta.concrete_fields]
-        return self.select_related("course", "module", "assigned_by").only(
-            *own,
-            *(f"{page}__{name}" for page in ("course", "module") for name in OUTLINE_FIELDS),
-            "assigned_by__full_name",
-            "assigned_by__email",
+        return with_outline_of(
+            self, "course", "module", also=("assigned_by__full_name", "assigned_by__email")
         )
 
     def of_cohort(self, cohort) -> AssignmentQuerySet:

@@ -42,14 +42,10 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def with_course_outline(self) -> EnrolmentQuerySet:
         """Each enrolment with its course, read with only what a list of courses shows and
-        links to (`OUTLINE_FIELDS`): the page's forty-odd columns and the course's body cost
-        more CPU to select and load than the rest of « Ma formation »'s queries."""
-        from courses.models.querysets import OUTLINE_FIELDS
+        links to (`with_outline_of`)."""
+        from courses.models.querysets import with_outline_of
 
-        own = [f.name for f in self.model._meta.concrete_fields]
-        return self.select_related("course").only(
-            *own, *(f"course__{name}" for name in OUTLINE_FIELDS)
-        )
+        return with_outline_of(self, "course")
 
     def in_progress(self) -> EnrolmentQuerySet:
         return self.filter(status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.IN_PROGRESS])

@@ -18,6 +18,17 @@ OUTLINE_FIELDS = (
 )
 
 
+def with_outline_of(queryset, *pages: str, also: tuple[str, ...] = ()):
+    """`queryset` with the pages it points at (`pages`, foreign keys to course pages) joined
+    and read with only what a list shows and links to (`OUTLINE_FIELDS`), its own columns
+    whole, and `also` (other related columns): a page's forty-odd columns and its body cost
+    more CPU to select and load than the query they sit in."""
+    own = [field.name for field in queryset.model._meta.concrete_fields]
+    return queryset.select_related(*pages, *(name.split("__")[0] for name in also)).only(
+        *own, *(f"{page}__{name}" for page in pages for name in OUTLINE_FIELDS), *also
+    )
+
+
 class CoursePageQuerySet(PageQuerySet):
     def in_catalogue(self, catalogue: Page) -> CoursePageQuerySet:
         """The published courses listed by `catalogue`, in the editors' order."""

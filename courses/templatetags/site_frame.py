@@ -26,7 +26,7 @@ def language_switch(context):
             request,
             "translations",
             page.pk,
-            _site_id(request),
+            site_id(request),
             compute=lambda: {
                 translation.locale.language_code: translation.get_url(request)
                 for translation in page.get_translations(inclusive=True)
@@ -64,11 +64,7 @@ def catalogue_url(context) -> str:
 
     if request is None:
         return url()
-    return remembered(request, "catalogue-url", get_language(), _site_id(request), compute=url)
-
-
-def _site_id(request):
-    return site_id(request)
+    return remembered(request, "catalogue-url", get_language(), site_id(request), compute=url)
 
 
 @register.simple_tag(takes_context=True)
