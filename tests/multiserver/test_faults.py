@@ -63,12 +63,26 @@ def test_a_server_whose_database_refuses_it_answers_503_and_nginx_sends_to_the_o
     try:
         health = _direct(deployment, "app-b", "/healthz")
         assert health.status_code == 503 and health.json()["database"] == "down"
-        assert _clean_failure(_direct(deployment, "app-b", "/fr/"))
-        pages = [visitor.get("/fr/") for _ in range(12)]
+        # A query string: rendered, never sent from the kept copy of the page, so it needs the
+        # database (courses.routing._public_copy_key).
+        rendered = "/fr/?depuis=panne"
+        assert _clean_failure(_direct(deployment, "app-b", rendered))
+        pages = [visitor.get(rendered) for _ in range(12)]
         assert [page.status_code for page in pages] == [200] * 12
         assert {page.headers["X-Served-By"] for page in pages} == {"app-a"}
         # After max_fails, app-b is left out: the last requests did not even try it.
         assert not any(str(b_port) in tried for tried in _upstreams(deployment, 6))
+        # A visitor's page already kept in the shared cache is still sent by app-b itself.
+        # (Kept per host: asked of app-b under the host the visitors use.)
+        visitor.get("/fr/")
+        port = deployment.app_ports[deployment.app_names.index("app-b")]
+        kept = requests.get(
+            f"http://127.0.0.1:{port}/fr/",
+            headers={"Host": deployment.nginx.url.split("://", 1)[1]},
+            timeout=10,
+            allow_redirects=False,
+        )
+        assert kept.status_code == 200 and kept.headers["X-Served-By"] == "app-b"
     finally:
         deployment.sql("ALTER ROLE app_b LOGIN")
     # Once fail_timeout (5 s) has passed, app-b gets its turn again.
